@@ -142,6 +142,24 @@ def _new_doc(title: str, style: FormStyle):
     return doc
 
 
+def _new_table(doc):
+    from docx.shared import Cm
+
+    table = doc.add_table(rows=0, cols=2)
+    table.style = "Table Grid"
+    table.autofit = False
+    for col, width in zip(table.columns, (Cm(3.2), Cm(12.8))):
+        col.width = width
+    return table
+
+
+def _size_row(row) -> None:
+    from docx.shared import Cm
+
+    for cell, width in zip(row.cells, (Cm(3.2), Cm(12.8))):
+        cell.width = width
+
+
 def _set_cell(cell, text: str) -> None:
     lines = (text or "").split("\n")
     cell.paragraphs[0].text = lines[0]
@@ -157,11 +175,12 @@ def write_form3(data: dict, path: Path | io.BytesIO, style: FormStyle | None = N
     tax = taxonomy or load_taxonomy()
     doc = _new_doc("人工智能+典型应用场景申报表", style)
     if style.layout == "table":
-        table = doc.add_table(rows=0, cols=2)
-        table.style = "Table Grid"
+        table = _new_table(doc)
         for key, default in FORM3_LABELS.items():
             if key == "open_status":
                 r1, r2 = table.add_row(), table.add_row()
+                _size_row(r1)
+                _size_row(r2)
                 _set_cell(r1.cells[0], _label(key, default, style))
                 merged = r1.cells[0].merge(r2.cells[0])  # vertical merge, as in the notice's form
                 del merged
@@ -174,6 +193,7 @@ def write_form3(data: dict, path: Path | io.BytesIO, style: FormStyle | None = N
                 p2.add_run(_t(" 否 " + (data.get("open_text", "") if data.get("is_open") is False else ""), style))
                 continue
             row = table.add_row()
+            _size_row(row)
             _set_cell(row.cells[0], _label(key, default, style))
             if key == "domain":
                 _domain_paragraphs(row.cells[1], data.get("ticks", []), data.get("other"), tax, style)
@@ -219,13 +239,14 @@ def write_form4(data: dict, path: Path | io.BytesIO, style: FormStyle | None = N
     doc = _new_doc("人工智能+典型应用场景说明表", style)
     sections = [k for k in SECTION_LABELS if k in data]
     if style.layout == "table":
-        table = doc.add_table(rows=0, cols=2)
-        table.style = "Table Grid"
+        table = _new_table(doc)
         for key, default in FORM4_LABELS.items():
             row = table.add_row()
+            _size_row(row)
             _set_cell(row.cells[0], _label(key, default, style))
             _set_cell(row.cells[1], _t(data.get(key, "") or "", style))
         row = table.add_row()
+        _size_row(row)
         _set_cell(row.cells[0], _label("explanation", "说明材料", style))
         cell = row.cells[1]
         cell.paragraphs[0].text = _t("（1500字以内）", style)

@@ -27,7 +27,7 @@ class RunResult:
 def run_batch(inputs: list[Path], out: Path, settings: Settings, *, progress=None, history_db: Path | None = None,
               log=print) -> RunResult:
     from .classify.predict import classify_submissions
-    from .classify.store import load_model
+    from .classify.bootstrap import ensure_model
     from .ingest import ingest
     from .ingest.output import write_ingest_outputs
     from .io_records import write_csv, write_jsonl
@@ -42,7 +42,7 @@ def run_batch(inputs: list[Path], out: Path, settings: Settings, *, progress=Non
     result = RunResult(ing.submissions, list(ing.findings), ing.manifest, timings=timings, outputs=outputs)
 
     t = time.perf_counter()
-    model, meta = load_model(Path(settings.classify.model_dir))
+    model, meta = ensure_model(Path(settings.classify.model_dir), tax, log=log)
     result.predictions, cls_findings = classify_submissions(ing.submissions, model, meta, tax, settings.classify)
     result.findings.extend(cls_findings)
     timings["classify"] = time.perf_counter() - t

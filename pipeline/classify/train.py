@@ -37,6 +37,32 @@ class TrainParams:
             raise ValueError(f"ensemble_weight must lie in [0, 1], not {self.ensemble_weight}")
 
 
+def train_params(path: Path | None = None, **overrides) -> TrainParams:
+    """Parameters from the 'train' section of a params file, then non-None overrides."""
+    values: dict = {}
+    if path is not None:
+        import yaml
+
+        from ..errors import SettingsError
+
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        values = dict(data.get("train") or {})
+        unknown = set(values) - set(TrainParams.__dataclass_fields__)
+        if unknown:
+            raise SettingsError(f"{path}: unknown train parameters {sorted(unknown)}; "
+                                f"known: {sorted(TrainParams.__dataclass_fields__)}")
+    values.update({k: v for k, v in overrides.items() if v not in (None, "")})
+    for key in ("C_grid", "word_ngrams", "char_ngrams"):
+        if key in values:
+            values[key] = tuple(values[key])
+    try:
+        return TrainParams(**values)
+    except (TypeError, ValueError) as exc:
+        from ..errors import SettingsError
+
+        raise SettingsError(f"bad train parameters: {exc}") from None
+
+
 @dataclass
 class TrainResult:
     model: object

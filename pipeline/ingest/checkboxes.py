@@ -40,7 +40,7 @@ def ticked_items(text: str) -> list[tuple[bool, str]]:
 
 def parse_declared(text: str, tax: Taxonomy) -> DeclaredArea:
     """Ticked sub-areas, ticked 其他 boxes and their text; a box-less answer is matched by name."""
-    folded = fold_glyphs(text)
+    folded = _rejoin_lines(fold_glyphs(text))
     subs: list[str] = []
     other_domains: list[str] = []
     other_texts: list[str] = []
@@ -68,6 +68,11 @@ def parse_declared(text: str, tax: Taxonomy) -> DeclaredArea:
                 subs.append(sid)
     return DeclaredArea(sub_areas=tuple(subs), other_domains=tuple(d for d in other_domains),
                         other_text="；".join(other_texts), raw=text.strip())
+
+
+def _rejoin_lines(text: str) -> str:
+    """One line per domain: a break not followed by the next domain's heading is a wrap."""
+    return re.sub(r"\n(?!\s*人工智能)", "", text)
 
 
 def _prefix_sub_area(label: str, tax: Taxonomy) -> str | None:

@@ -136,8 +136,19 @@ def document_to_parts(doc: RawDocument, labels: FormLabels) -> list[FormPart]:
                 part.add(key, value)
             parts.append(part)
         return parts
-    b = _Builder(doc.path, labels)
-    for block in doc.blocks:
+    parts = _build(doc.blocks, doc.path, labels)
+    if sum(len(p.values) for p in parts) < 3:
+        # Table structure lost (e.g. a .doc converted by an old filter): labels run into values.
+        flat = [Block((_split_run_together(b.text, labels),)) for b in doc.blocks]
+        retry = _build(flat, doc.path, labels)
+        if sum(len(p.values) for p in retry) > sum(len(p.values) for p in parts):
+            parts = retry
+    return parts
+
+
+def _build(blocks: list[Block], path: str, labels: FormLabels) -> list[FormPart]:
+    b = _Builder(path, labels)
+    for block in blocks:
         if block.is_row:
             b.row(block.cells)
         else:
@@ -146,6 +157,17 @@ def document_to_parts(doc: RawDocument, labels: FormLabels) -> list[FormPart]:
     for p in parts:
         p.form = p.infer_form()
     return parts
+
+
+def _split_run_together(text: str, labels: FormLabels) -> str:
+    """Put each canonical label (four characters or more) on a line of its own."""
+    import re
+
+    words = sorted({w for w in labels.canonical if len(w) >= 4}, key=len, reverse=True)
+    if not words:
+        return text
+    pattern = re.compile("(" + "|".join(map(re.escape, words)) + ")")
+    return pattern.sub(lambda m: "\n" + m.group(1) + "\n", text)
 
 
 def block_lines(blocks: list[Block]) -> str:

@@ -33,6 +33,7 @@ class FormLabels:
     required: dict[str, tuple[str, ...]]
     markers: dict[str, tuple[str, ...]]
     hints: tuple[str, ...]
+    canonical: tuple[str, ...] = ()  # every label as written in the data file
 
     def match(self, text: str) -> str | None:
         """Field key when the whole text is a label (numbering, parentheses and colon allowed)."""
@@ -124,6 +125,7 @@ def parse_form_labels(data: object, path: Path) -> FormLabels:
         required=required,
         markers={f: tuple(w) for f, w in (data.get("form_markers") or {}).items()},
         hints=tuple(sorted((normalize(h) for h in data.get("hints") or ()), key=len, reverse=True)),
+        canonical=tuple(str(v) for variants in data["fields"].values() for v in variants),
     )
 
 

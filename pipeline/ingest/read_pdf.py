@@ -135,16 +135,25 @@ def unwrap_lines(text: str) -> str:
     lines = text.split("\n")
     if len(lines) < 2:
         return text
-    width = max(len(line) for line in lines)
+    width = max(_display_width(line) for line in lines)
     out = [lines[0]]
+    last_width = _display_width(lines[0])
     for line in lines[1:]:
         prev = out[-1]
-        soft = len(prev.rstrip()) >= 0.8 * width and not prev.rstrip().endswith(_HARD_END)
+        soft = last_width >= 0.8 * width and not prev.rstrip().endswith(_HARD_END)
+        last_width = _display_width(line)
         if soft and not _STARTS_BLOCK.match(line):
             out[-1] = prev + line
         else:
             out.append(line)
     return "\n".join(out)
+
+
+def _display_width(line: str) -> int:
+    """Width in half-width cells: a CJK character takes two, as on the page."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line.rstrip())
 
 
 def _pdfium_text(data: bytes, index: int) -> str:
