@@ -50,7 +50,7 @@ def register(app: typer.Typer) -> None:
 
         tax = load_taxonomy()
         params = train_params(params_file, kind=kind, embedder_kind=embedder, embedder_model=embedder_model)
-        console.print(f"训练 {kind} 分类器 (train on {prepared}) …")
+        console.print(f"训练 {params.kind} 分类器 (train on {prepared}) …")
         result = train_model(prepared, params, tax, log=console.print)
         save_model(result.model, out, result.meta)
         files = write_evaluation(result, tax, out, metrics_out)

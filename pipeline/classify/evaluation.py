@@ -42,7 +42,15 @@ def write_evaluation(result, tax: Taxonomy, model_dir: Path, metrics_out: Path) 
 
 
 def evaluate_saved(model_dir: Path, prepared: Path, tax: Taxonomy) -> dict:
+    from .embed_cache import active_cache
+
     model, meta = load_model(model_dir)
+    cache = meta.get("params", {}).get("embedding_cache") or None
+    with active_cache(Path(cache) if cache and meta.get("kind") != "lexical" else None):
+        return _evaluate_saved(model, meta, prepared, tax)
+
+
+def _evaluate_saved(model, meta: dict, prepared: Path, tax: Taxonomy) -> dict:
     train, test = load_split(prepared, "train"), load_split(prepared, "test")
     threshold = meta.get("abstain_threshold")
     X, y = [it.text for it in test], [it.label for it in test]

