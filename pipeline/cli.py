@@ -80,24 +80,15 @@ def print_ingest_summary(result, written: dict[str, Path]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point; ``argv`` makes the CLI testable without a subprocess."""
+    """Entry point; ``argv`` makes the CLI testable without a subprocess. Returns the exit code."""
     _register_stage_commands()
     try:
-        app(args=argv, standalone_mode=False)
+        app(args=argv, prog_name="scenario-screen", standalone_mode=True)
+    except SystemExit as exc:  # click ends every standalone run with SystemExit
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except ScreenError as exc:
         console.print(f"[red]错误:[/red] {exc}")
         return 2
-    except typer.Exit as exc:
-        return exc.exit_code
-    except SystemExit as exc:  # click's usage errors
-        return int(exc.code or 0)
-    except Exception as exc:
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            return exc.exit_code
-        raise
     return 0
 
 

@@ -137,6 +137,46 @@ class Prediction(_Record):
     model_version: str = ""
 
 
+# --- pre-scores (pipeline/score) ---
+
+
+class IndicatorScore(_Record):
+    """One indicator of the rubric, measured on one submission, with the text that shows it."""
+
+    id: str  # rubric indicator id, e.g. "ai_core_tech"
+    name: str  # Chinese, for reviewers
+    value: float = Field(ge=0.0, le=1.0)  # how fully the indicator is met
+    points: float  # value × the indicator's weight within its condition, on the condition's 0–100 scale
+    evidence: tuple[str, ...] = ()  # snippets from the submission (or the finding) behind the value
+    note: str = ""  # Chinese: how the value was reached
+
+
+class ConditionScore(_Record):
+    """One of the five basic conditions (合规性, 创新性, 实效性, 示范性, 开放性)."""
+
+    id: str  # compliance | innovation | effectiveness | demonstration | openness
+    name: str
+    score: float = Field(ge=0.0, le=100.0)
+    weight: float  # share of the total
+    indicators: tuple[IndicatorScore, ...] = ()
+
+
+class ScoreCard(_Record):
+    """Explainable pre-score of one submission: advice to the joint review, never a decision."""
+
+    submission_id: str
+    rubric_version: str
+    total: float = Field(ge=0.0, le=100.0)
+    conditions: tuple[ConditionScore, ...] = ()
+    penalty: float = 0.0  # points taken off the total (homogenization, duplicates), shown separately
+    flags: tuple[str, ...] = ()  # Chinese: what a human must look at
+    rank_overall: int = 0
+    rank_in_sub_area: int = 0
+    rank_in_unit: int = 0
+    sub_area: str = ""  # the routed sub-area the ranks refer to
+    unit: str = ""
+
+
 # --- duplicate detection (pipeline/dedup) ---
 
 DuplicateKind = Literal["exact", "light_edit", "paraphrase", "template"]

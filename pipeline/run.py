@@ -1,70 +1,94 @@
-"""The whole screening run, one way through: ingest → classify → dedup → outputs.
+"""The whole screening run, one way through: ingest → classify → dedup → score → report.
 
-Each step is a stage function; this module only calls them in order and writes what they
-return. Later stages (scores, the triage report) plug in here.
+Each step is a stage function; this module only calls them in order, times them, and writes
+the run's bundle (pipeline/bundle.py) that every later step reads.
 """
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
+from .bundle import RunBundle, save_bundle
 from .config import Settings
-from .records import Finding, ManifestEntry, Prediction, Submission
 
 
-@dataclass
-class RunResult:
-    submissions: list[Submission]
-    findings: list[Finding]
-    manifest: list[ManifestEntry]
-    predictions: list[Prediction] = field(default_factory=list)
-    dedup: object | None = None
-    timings: dict[str, float] = field(default_factory=dict)
-    outputs: dict[str, Path] = field(default_factory=dict)
+class _Timer:
+    def __init__(self):
+        self.timings: dict[str, float] = {}
+
+    def step(self, name: str):
+        timer = self
+
+        class _Step:
+            def __enter__(self):
+                self.t = time.perf_counter()
+
+            def __exit__(self, *exc):
+                timer.timings[name] = round(time.perf_counter() - self.t, 3)
+
+        return _Step()
 
 
 def run_batch(inputs: list[Path], out: Path, settings: Settings, *, progress=None, history_db: Path | None = None,
-              log=print) -> RunResult:
-    from .classify.predict import classify_submissions
+              round_id: str = "", log=print) -> tuple[RunBundle, dict[str, float], dict[str, Path]]:
     from .classify.bootstrap import ensure_model
+    from .classify.predict import classify_submissions
     from .ingest import ingest
-    from .ingest.output import write_ingest_outputs
-    from .io_records import write_csv, write_jsonl
     from .taxonomy import load_taxonomy
 
     tax = load_taxonomy()
-    timings: dict[str, float] = {}
-    t = time.perf_counter()
-    ing = ingest(inputs, settings.ingest, taxonomy=tax, progress=progress)
-    timings["ingest"] = time.perf_counter() - t
-    outputs = write_ingest_outputs(ing, out)
-    result = RunResult(ing.submissions, list(ing.findings), ing.manifest, timings=timings, outputs=outputs)
+    timer = _Timer()
+    with timer.step("ingest"):
+        ing = ingest(inputs, settings.ingest, taxonomy=tax, progress=progress, round_id=round_id)
+    bundle = RunBundle(submissions=ing.submissions, findings=list(ing.findings), manifest=ing.manifest)
 
-    t = time.perf_counter()
-    model, meta = ensure_model(Path(settings.classify.model_dir), tax, log=log)
-    result.predictions, cls_findings = classify_submissions(ing.submissions, model, meta, tax, settings.classify)
-    result.findings.extend(cls_findings)
-    timings["classify"] = time.perf_counter() - t
-    outputs["predictions.jsonl"] = write_jsonl(result.predictions, out / "predictions.jsonl")
-    outputs["predictions.csv"] = write_csv(result.predictions, out / "predictions.csv")
+    with timer.step("classify"):
+        model, meta = ensure_model(Path(settings.classify.model_dir), tax, log=log)
+        bundle.predictions, found = classify_submissions(ing.submissions, model, meta, tax, settings.classify)
+        bundle.findings.extend(found)
 
-    t = time.perf_counter()
-    try:
-        from .dedup.dedup import find_duplicates
-        from .dedup.io import write_dedup_outputs
-    except ImportError:
-        find_duplicates = None
-    if find_duplicates is not None:
-        history = None
-        if history_db is not None:
-            from .dedup.history import HistoryStore
+    with timer.step("dedup"):
+        bundle.dedup = _dedup(ing.submissions, settings, history_db)
+        if bundle.dedup is not None:
+            bundle.findings.extend(bundle.dedup.findings)
 
-            history = HistoryStore(history_db)
-        result.dedup = find_duplicates(ing.submissions, settings, history=history)
-        outputs.update(write_dedup_outputs(result.dedup, out))
-        timings["dedup"] = time.perf_counter() - t
+    bundle.meta = {
+        "round": round_id,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "inputs": [str(p) for p in inputs],
+        "model_version": meta.get("version", ""),
+        "taxonomy_version": tax.version,
+        "timings": timer.timings,
+    }
+    written = save_bundle(bundle, out)
+    written.update(_tables(bundle, out))
+    return bundle, timer.timings, written
 
-    outputs["findings.jsonl"] = write_jsonl(result.findings, out / "findings.jsonl")
-    outputs["findings.csv"] = write_csv(result.findings, out / "findings.csv")
-    return result
+
+def _dedup(submissions, settings: Settings, history_db: Path | None):
+    from .dedup.dedup import find_duplicates
+
+    history = None
+    if history_db is not None:
+        from .dedup.history import HistoryStore
+
+        history = HistoryStore(history_db)
+    return find_duplicates(submissions, settings, history=history)
+
+
+def _tables(bundle: RunBundle, out: Path) -> dict[str, Path]:
+    """CSV and Parquet views for people and spreadsheets (the JSONL files are the records)."""
+    from .io_records import write_csv, write_parquet
+
+    written = {
+        "submissions.parquet": write_parquet(bundle.submissions, out / "submissions.parquet"),
+        "findings.csv": write_csv(bundle.findings, out / "findings.csv"),
+        "manifest.csv": write_csv(bundle.manifest, out / "manifest.csv"),
+        "predictions.csv": write_csv(bundle.predictions, out / "predictions.csv"),
+    }
+    if bundle.dedup is not None:
+        from .dedup.io import write_result
+
+        written.update(write_result(bundle.dedup, bundle.submissions, out))
+    return written
