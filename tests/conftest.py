@@ -56,16 +56,16 @@ def soffice() -> str | None:
 
 @pytest.fixture(scope="session")
 def to_pdf(tmp_path_factory):
-    """Convert DOCX files to PDF with LibreOffice headless, as applicants' 'save as PDF' does."""
+    """Convert office files with LibreOffice headless (to PDF by default), as applicants' 'save as' does."""
     exe = soffice()
     if exe is None:
         pytest.fail("LibreOffice is required for the PDF tests: apt-get install libreoffice-writer-nogui "
                     "fonts-noto-cjk (.ci/run installs it)")
     profile = tmp_path_factory.mktemp("lo-profile")
 
-    def convert(docx: Path) -> Path:
-        subprocess.run([exe, "--headless", f"-env:UserInstallation=file://{profile}", "--convert-to", "pdf",
+    def convert(docx: Path, target: str = "pdf") -> Path:
+        subprocess.run([exe, "--headless", f"-env:UserInstallation=file://{profile}", "--convert-to", target,
                         "--outdir", str(docx.parent), str(docx)], check=True, capture_output=True, timeout=180)
-        return docx.with_suffix(".pdf")
+        return docx.with_suffix(f".{target}")
 
     return convert

@@ -39,3 +39,24 @@ def test_read_text_gbk_and_utf8():
     for enc in ("gbk", "utf-8"):
         doc = read_text(text.encode(enc), "a.txt")
         assert [b.text for b in doc.blocks] == text.split("\n")
+
+
+def test_read_sheet_legacy_xls(tmp_path):
+    import xlwt
+
+    from pipeline.forms_writer import SUMMARY_COLUMNS, summary_rows
+    from pipeline.ingest.read_sheet import read_xls
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("汇总表")
+    sheet.write(0, 0, "人工智能+典型应用场景汇总表")
+    for j, title in enumerate(SUMMARY_COLUMNS):
+        sheet.write(2, j, title)
+    for i, row in enumerate(summary_rows(ROWS), start=3):
+        for j, value in enumerate(row):
+            sheet.write(i, j, int(value) if j == 0 else value)
+    book.save(str(tmp_path / "t.xls"))
+    doc = read_xls((tmp_path / "t.xls").read_bytes(), "t.xls", MATCH)
+    assert doc.header_row == 3
+    assert [r["name"] for r in doc.rows] == [r["name"] for r in ROWS]
+    assert doc.rows[0]["seq"] == "1" and doc.rows[0]["location"] == "舟山市普陀区"

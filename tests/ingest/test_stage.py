@@ -140,3 +140,22 @@ def test_stage_parallel_workers_give_same_records(tmp_path, settings, form3_data
     one = ingest([tmp_path], load_settings(overrides=["ingest.workers=1"]).ingest)
     two = ingest([tmp_path], load_settings(overrides=["ingest.workers=2"]).ingest)
     assert [s.model_dump() for s in one.submissions] == [s.model_dump() for s in two.submissions]
+
+
+def test_stage_legacy_doc_converted_with_libreoffice(tmp_path, settings, form3_data, to_pdf):
+    write_form3(form3_data, tmp_path / "a3.docx")
+    to_pdf(tmp_path / "a3.docx", "doc")
+    (tmp_path / "a3.docx").unlink()
+    sub = ingest([tmp_path], settings.ingest).submissions[0]
+    assert sub.name == normalize(form3_data["name"])
+    for key in CONTENT:
+        assert sub.fields[key].replace("\n", "") == normalize(form3_data[key]).replace("\n", ""), key
+
+
+def test_stage_legacy_doc_without_libreoffice_is_a_clear_failure(tmp_path, form3_data):
+    from pipeline.config import load_settings
+
+    (tmp_path / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 2048)
+    s = load_settings(overrides=["ingest.libreoffice=no-such-soffice-binary"]).ingest
+    r = ingest([tmp_path], s)
+    assert r.manifest[0].status == "failed" and "LibreOffice" in r.manifest[0].reason
