@@ -89,7 +89,8 @@ def _read_page(page, number: int, data: bytes, doc: RawDocument, threshold: floa
     outside = page
     for t in tables:
         outside = outside.outside_bbox(t.bbox)
-    free_text = outside.extract_text() or ""
+    lines = [(w["top"], w["text"]) for w in outside.extract_text_lines()]
+    free_text = "\n".join(text for _, text in lines)
     table_rows = [(t.bbox[1], t.extract()) for t in tables]
     all_text = free_text + "".join(str(c) for _, rows in table_rows for r in rows for c in r if c)
     ratio = garbage_ratio(all_text)
@@ -107,7 +108,6 @@ def _read_page(page, number: int, data: bytes, doc: RawDocument, threshold: floa
         doc.problems.append(PageProblem(number, "needs_ocr", f"第{number}页没有文本层(可能是扫描件)，需要 OCR"))
         return
     # Free text above the first table, then tables in reading order with text between them.
-    lines = [(w["top"], w["text"]) for w in outside.extract_text_lines()] if free_text.strip() else []
     items: list[tuple[float, Block]] = [(top, Block((text,), page=number)) for top, text in lines]
     for top, rows in table_rows:
         for i, row in enumerate(rows):

@@ -55,7 +55,7 @@ def test_read_pdf_garbage_page_is_retried_then_flagged(monkeypatch):
             return "(cid:12)(cid:44)(cid:90)(cid:7)" * 20
 
         def extract_text_lines(self):
-            return []
+            return [{"top": 10.0, "text": self.extract_text()}]
 
         def flush_cache(self):
             pass
