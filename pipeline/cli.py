@@ -100,17 +100,17 @@ def _register_stage_commands() -> None:
     if _registered:
         return
     _registered = True
-    try:
-        from .dedup.commands import register as register_dedup
-    except ImportError:
-        register_dedup = None
-    if register_dedup:
-        register_dedup(app)
     from .classify.commands import register as register_classify
+    from .dedup.commands import register as register_dedup
+    from .feedback.commands import register as register_feedback
+    from .report.commands import register as register_report
     from .run_commands import register as register_run
+    from .score.commands import register as register_score
+    from .webapp.commands import register as register_web
 
-    register_classify(app)
-    register_run(app)
+    for register in (register_run, register_classify, register_dedup, register_score, register_report,
+                     register_feedback, register_web):
+        register(app)
 
 
 def entry() -> None:

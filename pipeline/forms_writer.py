@@ -182,10 +182,8 @@ def write_form3(data: dict, path: Path | io.BytesIO, style: FormStyle | None = N
                 _size_row(r1)
                 _size_row(r2)
                 _set_cell(r1.cells[0], _label(key, default, style))
-                merged = r1.cells[0].merge(r2.cells[0])  # vertical merge, as in the notice's form
-                del merged
-                cell = r1.cells[1]
-                p = cell.paragraphs[0]
+                r1.cells[0].merge(r2.cells[0])  # vertical merge, as in the notice's form
+                p = r1.cells[1].paragraphs[0]
                 _add_box(p, data.get("is_open") is True, style)
                 p.add_run(_t(" 是 " + (data.get("open_text", "") if data.get("is_open") is True else ""), style))
                 p2 = r2.cells[1].paragraphs[0]

@@ -148,6 +148,7 @@ class IndicatorScore(_Record):
     value: float = Field(ge=0.0, le=1.0)  # how fully the indicator is met
     points: float  # value × the indicator's weight within its condition, on the condition's 0–100 scale
     evidence: tuple[str, ...] = ()  # snippets from the submission (or the finding) behind the value
+    matched: tuple[str, ...] = ()  # the words or figures found in the snippets (for highlighting)
     note: str = ""  # Chinese: how the value was reached
 
 
@@ -244,3 +245,59 @@ class DedupResult(_Record):
     findings: tuple[Finding, ...] = ()
     timings: dict[str, float] = Field(default_factory=dict)  # seconds per step
     stats: dict[str, int | float | str] = Field(default_factory=dict)
+
+
+# --- review loop (pipeline/feedback) ---
+
+ReviewDecision = Literal["推荐", "不推荐", "待定", "退回分办"]
+
+
+class ReviewScores(_Record):
+    """The reviewer's scores of the five basic conditions, 0–100 each (None: left empty)."""
+
+    compliance: float | None = Field(None, ge=0.0, le=100.0)  # 合规性评分
+    innovation: float | None = Field(None, ge=0.0, le=100.0)  # 创新性评分
+    effectiveness: float | None = Field(None, ge=0.0, le=100.0)  # 实效性评分
+    demonstration: float | None = Field(None, ge=0.0, le=100.0)  # 示范性评分
+    openness: float | None = Field(None, ge=0.0, le=100.0)  # 开放性评分
+
+
+class Review(_Record):
+    """One reviewer's verdict on one submission, read back from the joint-review workbook."""
+
+    submission_id: str
+    round: str
+    name: str = ""  # 场景名称 as printed in the workbook
+    sheet: str  # the unit sheet the row was on
+    row: int  # 1-based row number in that sheet
+    routed_unit: str  # unit id of the sheet: where the submission was sent for review ("" on 待分办)
+    suggested_sub_area: str | None  # the model's sub-area (建议子方向); None: the model did not route it
+    final_sub_area: str | None  # 核定子方向, the suggested one when left empty; None: not known (returned
+    # with 退回分办 and no sub-area, or no suggestion and none given)
+    corrected: bool = False  # the reviewer changed the model's sub-area (or returned it without one)
+    unit_probability: float | None = None  # 置信度 as printed
+    route_by_hand: bool | None = None  # 需人工分办
+    scores: ReviewScores = ReviewScores()
+    total: float | None = Field(None, ge=0.0, le=100.0)  # 评审总分
+    decision: ReviewDecision | None = None  # 评审结论
+    comment: str = ""  # 评审意见
+    model_version: str = ""
+    workbook: str = ""  # file name of the workbook the review came from
+    imported_at: str = ""
+
+
+class ReviewImport(_Record):
+    """One import of a filled workbook into the feedback store (the store's log)."""
+
+    round: str
+    workbook: str
+    sha256: str
+    layout: str
+    imported_at: str
+    model_version: str = ""
+    taxonomy_version: str = ""
+    rows: int = 0  # data rows on the unit sheets
+    reviews: int = 0  # rows a reviewer filled in
+    corrected: int = 0
+    returned_unplaced: int = 0
+    corrections_written: int = 0  # labeled texts written for retraining

@@ -5,6 +5,7 @@ the run's bundle (pipeline/bundle.py) that every later step reads.
 """
 from __future__ import annotations
 
+import json
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -53,16 +54,31 @@ def run_batch(inputs: list[Path], out: Path, settings: Settings, *, progress=Non
         if bundle.dedup is not None:
             bundle.findings.extend(bundle.dedup.findings)
 
+    with timer.step("score"):
+        from .score.rubric import load_rubric
+        from .score.scorecard import score_submissions
+
+        rubric = load_rubric(settings.score.rubric)
+        bundle.scores = score_submissions(bundle.submissions, bundle.predictions, bundle.findings, bundle.dedup,
+                                          rubric, settings)
+
     bundle.meta = {
         "round": round_id,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "inputs": [str(p) for p in inputs],
         "model_version": meta.get("version", ""),
         "taxonomy_version": tax.version,
+        "rubric_version": rubric.version,
         "timings": timer.timings,
     }
-    written = save_bundle(bundle, out)
-    written.update(_tables(bundle, out))
+    written = _tables(bundle, out)
+    written.update(save_bundle(bundle, out))  # last, so the bundle's files are the complete ones
+    with timer.step("report"):
+        from .report.stage import write_report
+
+        written.update(write_report(bundle, out, settings, tax))
+    bundle.meta["timings"] = timer.timings
+    (out / "run.json").write_text(json.dumps(bundle.meta, ensure_ascii=False, indent=2), encoding="utf-8")
     return bundle, timer.timings, written
 
 

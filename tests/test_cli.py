@@ -65,3 +65,12 @@ def test_cli_run_screens_the_sample_batch(tmp_path, small_model):
     assert set(meta["timings"]) >= {"ingest", "classify", "dedup"}
     dedup = json.loads((out / "dedup.json").read_text())
     assert dedup["pairs"] and dedup["clusters"]
+    # Regression: the dedup writer once replaced findings.jsonl with its own findings only.
+    from pipeline.bundle import load_bundle
+
+    bundle = load_bundle(out)
+    codes = {f.code for f in bundle.findings}
+    assert {"file_unreadable", "effects_too_long", "field_missing"} <= codes
+    assert len(bundle.scores) == len(subs) and bundle.meta["rubric_version"]
+    for name in ("report.html", "review_workbook.xlsx", "report.json"):
+        assert (out / name).stat().st_size > 0, name

@@ -35,12 +35,17 @@ class LabeledText(BaseModel):
     source: str = "corpus"  # corpus | feedback
 
 
-def load_raw(folder: Path, tax: Taxonomy) -> list[LabeledText]:
+def load_raw(folder: Path, tax: Taxonomy, feedback: Path | None = None) -> list[LabeledText]:
+    """The labeled corpus, plus the reviewers' corrections (pipeline/feedback) in ``feedback``:
+    by default the sibling folder ``feedback/`` of ``folder`` (data/corpus/feedback/), when it exists."""
     items: list[LabeledText] = []
     seen: set[str] = set()
     files = sorted(Path(folder).glob("*.jsonl"))
     if not files:
         raise ScreenError(f"no *.jsonl files in {folder}; the labeled corpus lives in data/corpus/raw/")
+    feedback = Path(feedback) if feedback is not None else Path(folder).parent / "feedback"
+    if feedback.is_dir():
+        files += sorted(feedback.glob("*.jsonl"))
     for path in files:
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
@@ -63,11 +68,13 @@ def _bucket(item_id: str) -> float:
 
 
 def assign_splits(items: list[LabeledText]) -> list[LabeledText]:
-    """Stratified by label: within each label, items are ordered by hash and cut 70/15/15."""
+    """Stratified by label: within each label, items are ordered by hash and cut 70/15/15.
+    Items that come with a split (the reviewers' corrections) keep it and do not move the cut."""
     by_label: dict[str, list[LabeledText]] = {}
+    out = [it for it in items if it.split]
     for it in items:
-        by_label.setdefault(it.label, []).append(it)
-    out = []
+        if not it.split:
+            by_label.setdefault(it.label, []).append(it)
     for label in sorted(by_label):
         group = sorted(by_label[label], key=lambda it: _bucket(it.id))
         n = len(group)

@@ -6,7 +6,7 @@ from pipeline.classify.predict import classify_submissions, weighted_proba
 from pipeline.config import ClassifySettings
 from pipeline.records import DeclaredArea, Submission
 from pipeline.taxonomy import load_taxonomy
-from tests.classify.test_model import TEXTS, X, Y
+from tests.classify.test_model import X, Y
 
 TAX = load_taxonomy()
 META = {"version": "test-1", "abstain_threshold": 0.5}

@@ -1,6 +1,5 @@
 """train → evaluate end to end on a small corpus, with the model card and the MLflow run checked."""
 import json
-from pathlib import Path
 
 import pytest
 
