@@ -13,6 +13,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import SettingsError
+from .yaml_files import read_yaml
 
 KNOWLEDGE_DIR = Path(__file__).parent / "knowledge"
 DEFAULT_SETTINGS = KNOWLEDGE_DIR / "settings.yaml"
@@ -158,12 +159,7 @@ def _deep_merge(base: dict, over: dict) -> dict:
 
 
 def _read_yaml(path: Path) -> dict:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError:
-        raise SettingsError(f"settings file not found: {path}") from None
-    except yaml.YAMLError as exc:
-        raise SettingsError(f"settings file {path} is not valid YAML: {exc}") from None
+    data = read_yaml(path, "settings", SettingsError) or {}
     if not isinstance(data, dict):
         raise SettingsError(f"settings file {path} must hold a mapping of sections, got {type(data).__name__}")
     return data

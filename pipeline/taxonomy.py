@@ -9,11 +9,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from .config import KNOWLEDGE_DIR
 from .errors import KnowledgeFileError
 from .text import match_key
+from .yaml_files import read_yaml
 
 DEFAULT_TAXONOMY = KNOWLEDGE_DIR / "taxonomy.yaml"
 
@@ -192,10 +191,4 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
 @lru_cache(maxsize=4)
 def _load_cached(path: str) -> Taxonomy:
     p = Path(path)
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise KnowledgeFileError(f"taxonomy file not found: {p}") from None
-    except yaml.YAMLError as exc:
-        raise KnowledgeFileError(f"{p}: not valid YAML: {exc}") from None
-    return parse_taxonomy(data, p)
+    return parse_taxonomy(read_yaml(p, "taxonomy"), p)

@@ -1,7 +1,8 @@
 """The review loop: reviewers' decisions back into the models, and routing accuracy over rounds.
 
-    layout           the joint-review workbook's layout (review-workbook/1) as data
-    workbook_import  filled workbook → Review records, validated as a whole (one error listing every bad row)
+    workbook_import  filled workbook → Review records, validated as a whole (one error listing every bad row);
+                     the layout it reads is pipeline/review_layout.py, shared with the report
+    from_export      the web app's exported review rows → Review records, stored like a workbook import
     store            Review records per round on disk (data/feedback/<round>.jsonl + imports.jsonl), atomic writes
     corrections      reviews + the round's submissions → labeled texts (data/corpus/feedback/<round>.jsonl)
     loop             the import one way through: read → validate → reviews + corrections → write

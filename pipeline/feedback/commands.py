@@ -1,4 +1,5 @@
-"""CLI of the review loop: `scenario-screen feedback import|status|routing-over-rounds|next` and `retrain`."""
+"""CLI of the review loop: `scenario-screen feedback import|import-reviews|import-db|status|routing-over-rounds|next`
+and `retrain`."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -60,6 +61,70 @@ def register(app: typer.Typer) -> None:
             console.print("--dry-run：检查通过，未写入任何文件")
         for path in out.written:
             console.print(f"  写入 {path}")
+
+    def report_export(out, dry_run: bool) -> None:
+        rec = out.record
+        console.print(f"第 {rec.round} 轮：导出 {rec.rows} 行，{rec.reviews} 条申报（改动子方向 {rec.corrected}，"
+                      f"退回未指明 {rec.returned_unplaced}）；生成训练数据 {rec.corrections_written} 条")
+        for note in out.notes:
+            console.print(f"  [yellow]注意:[/yellow] {note}")
+        if dry_run:
+            console.print("--dry-run：检查通过，未写入任何文件")
+        for path in out.written:
+            console.print(f"  写入 {path}")
+
+    @fb.command("import-reviews")
+    def import_reviews_cmd(
+        file: Path = typer.Argument(..., help="The JSONL of `scenario-screen web export-reviews --round R -o FILE`."),
+        run: Path = typer.Option(..., "--run", help="The round's run folder: checks the IDs and turns the reviews "
+                                 "into labeled texts for retraining."),
+        round_id: str | None = typer.Option(None, "--round", help="Round label; must agree with the export and run."),
+        store: Path = typer.Option(STORE, help="Feedback store folder."),
+        corrections: Path = typer.Option(CORRECTIONS, help="Folder of labeled corrections read by `prepare`."),
+        dry_run: bool = typer.Option(False, "--dry-run", help="Validate only; write nothing."),
+    ) -> None:
+        """Import the web app's exported reviews (JSONL): all rows are checked first; nothing is written if one is wrong."""
+        from ..bundle import load_bundle
+        from ..taxonomy import load_taxonomy
+        from .from_export import import_export_rows, read_export_jsonl
+
+        try:
+            rows = read_export_jsonl(file)
+            out = import_export_rows(rows, load_taxonomy(), store_dir=store, corrections_dir=corrections,
+                                     run=load_bundle(run), round_id=round_id, source=file.name, dry_run=dry_run)
+        except ScreenError as exc:
+            fail(exc)
+        report_export(out, dry_run)
+
+    @fb.command("import-db")
+    def import_db_cmd(
+        db: str = typer.Option(..., "--db", help="The web app's database URL (sqlite:///review.db, postgresql://…)."),
+        round_id: str = typer.Option(..., "--round", help="The round in the database."),
+        run: Path = typer.Option(..., "--run", help="The round's run folder: checks the IDs and turns the reviews "
+                                 "into labeled texts for retraining."),
+        store: Path = typer.Option(STORE, help="Feedback store folder."),
+        corrections: Path = typer.Option(CORRECTIONS, help="Folder of labeled corrections read by `prepare`."),
+        dry_run: bool = typer.Option(False, "--dry-run", help="Validate only; write nothing."),
+    ) -> None:
+        """Import the round's final routes, sub-areas and scores straight from the web app's database."""
+        from ..bundle import load_bundle
+        from ..taxonomy import load_taxonomy
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from ..webapp.exports import export_reviews  # a command may call across stages; the loop itself does not
+        from .from_export import import_export_rows
+
+        try:
+            _check_sqlite_file(db)
+            rows = export_reviews(db, round_id)
+            out = import_export_rows(rows, load_taxonomy(), store_dir=store, corrections_dir=corrections,
+                                     run=load_bundle(run), round_id=round_id, source=f"web-db:{round_id}",
+                                     dry_run=dry_run)
+        except ScreenError as exc:
+            fail(exc)
+        except SQLAlchemyError as exc:  # unreachable server, wrong password …: said without the URL
+            fail(ScreenError(f"cannot read the database: {type(exc).__name__}: {str(exc).splitlines()[0][:300]}"))
+        report_export(out, dry_run)
 
     @fb.command("status")
     def status_cmd(store: Path = typer.Option(STORE, help="Feedback store folder.")) -> None:
@@ -185,6 +250,23 @@ def register(app: typer.Typer) -> None:
         except ScreenError as exc:
             fail(exc)
         _print_comparison(console, outcome)
+
+
+def _check_sqlite_file(url: str) -> None:
+    """A SQLite URL must name an existing file (opening a missing one would create an empty database)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    from .errors import FeedbackError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return  # the web app names the problem
+    if parsed.drivername.startswith("sqlite") and parsed.database not in (None, "", ":memory:") \
+            and not Path(parsed.database).is_file():
+        raise FeedbackError(f"no database file {parsed.database}; pass the web app's database, "
+                            "e.g. --db sqlite:///review.db")
 
 
 def _rule(params_file: Path | None, tolerance: float | None) -> dict:

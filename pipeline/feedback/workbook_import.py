@@ -18,13 +18,13 @@ from pathlib import Path
 
 from ..bundle import RunBundle
 from ..records import Review, ReviewScores
-from ..taxonomy import Taxonomy
-from ..text import halfwidth_ascii, match_key
-from .errors import RowProblem, WorkbookError
-from .layout import (
+from ..review_layout import (
     DECISIONS, FIRST_DATA_ROW, FIXED_SHEETS, HEADER, HEADER_ROW, KEY_OF_TITLE, LAYOUT_VERSION, META_SHEET, NO,
     RETURNED, REVIEWER_KEYS, SCORE_KEYS, UNROUTED_SHEET, YES,
 )
+from ..taxonomy import Taxonomy
+from ..text import halfwidth_ascii, match_key
+from .errors import RowProblem, WorkbookError
 
 ROUND_LABEL = re.compile(r"^[\w.\-]+$")  # used in file names: letters (any script), digits, '.', '-', '_'
 

@@ -10,12 +10,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from ..config import KNOWLEDGE_DIR
 from ..errors import KnowledgeFileError
 from ..records import FORM3_FIELDS, FORM4_FIELDS, SUMMARY_FIELDS
 from ..text import match_key, normalize
+from ..yaml_files import read_yaml
 
 _KNOWN_FIELDS = set(FORM3_FIELDS) | set(FORM4_FIELDS) | set(SUMMARY_FIELDS) | {"explanation", "seq"}
 _NUMBERING = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|[一二三四五六七八九十]+\s*[、.．]|"
@@ -134,10 +133,4 @@ def load_form_labels(name_or_path: str = "form_labels.yaml") -> FormLabels:
     path = Path(name_or_path)
     if not path.is_absolute() and not path.exists():
         path = KNOWLEDGE_DIR / name_or_path
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise KnowledgeFileError(f"form label file not found: {path}") from None
-    except yaml.YAMLError as exc:
-        raise KnowledgeFileError(f"{path}: not valid YAML: {exc}") from None
-    return parse_form_labels(data, path)
+    return parse_form_labels(read_yaml(path, "form label"), path)

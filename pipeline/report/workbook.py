@@ -16,25 +16,14 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..review_layout import (
+    DECISIONS, DUPLICATES_COLUMNS, DUPLICATES_SHEET, FINDINGS_COLUMNS, FINDINGS_SHEET, HEADER, INSTRUCTIONS_SHEET,
+    LAYOUT_VERSION, META_SHEET, NO, REPORT_COLUMNS, RETURNED, SCORE_KEYS, UNROUTED_SHEET, YES,
+)
 from ..taxonomy import Taxonomy
 from . import labels as L
 from .cells import safe_cell
 from .view import ReportView, SubmissionView, score_order
-
-LAYOUT = "review-workbook/1"
-INSTRUCTIONS_SHEET = "说明"
-FINDINGS_SHEET = "检查发现"
-DUPLICATES_SHEET = "重复与同质化"
-META_SHEET = "_meta"
-UNROUTED_SHEET = "待分办"  # submissions with neither a prediction nor a unit to fall back on
-
-REPORT_COLUMNS = ("序号", "申报编号", "场景名称", "申报单位", "所在城市", "申报方向", "建议子方向", "置信度",
-                  "需人工分办", "预评分", *(name for _, name in L.CONDITIONS), "本单位排名", "提示")
-REVIEWER_COLUMNS = ("核定子方向", *(f"{name}评分" for _, name in L.CONDITIONS), "评审总分", "评审结论", "评审意见")
-UNIT_COLUMNS = REPORT_COLUMNS + REVIEWER_COLUMNS  # A–Z
-DECISIONS = ("推荐", "不推荐", "待定", "退回分办")
-FINDINGS_COLUMNS = ("申报编号", "场景名称", "代码", "级别", "说明", "证据", "字段", "文件")
-DUPLICATES_COLUMNS = ("类型", "编号", "申报编号", "场景名称", "对应申报编号", "对应场景名称", "相似度", "类别", "说明")
 
 _THIN = Side(style="thin", color="B7C0CA")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -96,27 +85,27 @@ def unit_row(n: int, s: SubmissionView, rank: int | None) -> list:
     return [
         n, s.id, s.name, s.applicant, s.city, s.route.declared_text, s.route.sub_area_name,
         round(p.unit_probability, 2) if p else None,
-        "是" if s.route.route_by_hand else "否",
+        YES if s.route.route_by_hand else NO,
         round(s.score.total, 1) if s.score else "未评分",
-        *(round(conditions[c], 1) if c in conditions else None for c, _ in L.CONDITIONS),
+        *(round(conditions[c], 1) if c in conditions else None for c in SCORE_KEYS),  # K–O, the conditions' order
         rank, flags_text(s),
     ]
 
 
 def write_unit_sheet(ws: Worksheet, unit: str, subs: list[SubmissionView], view: ReportView, list_ref: str) -> None:
-    last_col = get_column_letter(len(UNIT_COLUMNS))
+    last_col = get_column_letter(len(HEADER))
     ws.merge_cells(f"A1:{last_col}1")
     title = ws.cell(row=1, column=1, value=safe_cell(f"{unit} 人工智能+典型应用场景联审表{_round_title(view)}"))
     title.font = Font(bold=True, size=14)
     title.alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[1].height = 28
-    _header(ws, 2, UNIT_COLUMNS, reviewer_from=len(REPORT_COLUMNS) + 1)
+    _header(ws, 2, HEADER, reviewer_from=len(REPORT_COLUMNS) + 1)
     rank, prev = 0, None
     for i, s in enumerate(subs, 1):
         if s.score is not None and s.score.total != prev:
             rank, prev = i, s.score.total  # equal totals share a rank (1, 2, 2, 4)
         _put(ws, i + 2, unit_row(i, s, rank if s.score is not None else None))
-        for col in range(len(REPORT_COLUMNS) + 1, len(UNIT_COLUMNS) + 1):
+        for col in range(len(REPORT_COLUMNS) + 1, len(HEADER) + 1):
             cell = ws.cell(row=i + 2, column=col)
             cell.border = _BORDER
             cell.alignment = _WRAP
@@ -159,7 +148,7 @@ def write_instructions(ws: Worksheet, view: ReportView, unit_sheets: list[str]) 
         ("2", "A–Q 列由系统填写（申报编号是导入时匹配的依据，请勿修改）；黄色表头的 R–Z 列由评审专家填写。"),
         ("3", "核定子方向：建议子方向正确时留空；不正确时从下拉列表选择正确的子方向。"),
         ("4", "合规性评分至开放性评分、评审总分：填写 0–100 的分数。"),
-        ("5", "评审结论：从下拉列表选择 推荐 / 不推荐 / 待定 / 退回分办（不属于本单位的选“退回分办”）。"),
+        ("5", f"评审结论：从下拉列表选择 {' / '.join(DECISIONS)}（不属于本单位的选“{RETURNED}”）。"),
         ("6", "评审意见：自由填写。"),
         ("7", "“检查发现”表列出材料检查发现的问题；“重复与同质化”表列出疑似重复的申报对、同质化簇和与往届重复的情况。"),
         ("8", "以 =、+、-、@ 开头的申报文本在单元格中前加单引号，仅作文字显示。"),
@@ -240,8 +229,9 @@ def write_duplicates(ws: Worksheet, view: ReportView, limit: int) -> None:
 def write_meta(ws: Worksheet, view: ReportView) -> None:
     """Key/value rows for the importer; the sheet is hidden."""
     m = view.meta
-    rows = [("layout", LAYOUT), ("round", m.round), ("created", m.created), ("rubric_version", m.rubric_version),
-            ("model_version", m.model_version), ("taxonomy_version", m.taxonomy_version)]
+    rows = [("layout", LAYOUT_VERSION), ("round", m.round), ("created", m.created),
+            ("rubric_version", m.rubric_version), ("model_version", m.model_version),
+            ("taxonomy_version", m.taxonomy_version)]
     for i, (k, v) in enumerate(rows, 1):
         ws.cell(row=i, column=1, value=k)
         ws.cell(row=i, column=2, value=safe_cell(v))

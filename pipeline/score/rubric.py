@@ -25,6 +25,7 @@ import yaml
 
 from ..config import KNOWLEDGE_DIR
 from ..errors import KnowledgeFileError
+from ..yaml_files import read_yaml
 
 DEFAULT_RUBRIC = KNOWLEDGE_DIR / "rubric.yaml"
 
@@ -120,13 +121,7 @@ def load_rubric(path: str | Path | None = None, *, rules: dict[str, dict[str, An
     path = Path(path) if path else DEFAULT_RUBRIC
     if not path.is_absolute() and not path.exists() and (KNOWLEDGE_DIR / path).exists():
         path = KNOWLEDGE_DIR / path
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise KnowledgeFileError(f"rubric file not found: {path}") from None
-    except yaml.YAMLError as exc:
-        raise KnowledgeFileError(f"{path} is not valid YAML: {exc}") from None
-    return rubric_from_dict(data, source=str(path), rules=rules)
+    return rubric_from_dict(read_yaml(path, "rubric"), source=str(path), rules=rules)
 
 
 def rubric_from_dict(data: Any, *, source: str = "rubric", rules: dict[str, dict[str, Any]] | None = None) -> Rubric:

@@ -5,11 +5,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from ..config import KNOWLEDGE_DIR
 from ..errors import KnowledgeFileError
 from ..text import normalize
+from ..yaml_files import read_yaml
 
 DEFAULT_TERMS = KNOWLEDGE_DIR / "score_terms.yaml"
 
@@ -62,12 +61,7 @@ def load_terms(path: str | Path | None = None) -> ScoreTerms:
 @lru_cache(maxsize=8)
 def _load_terms(path_str: str, _mtime: float) -> ScoreTerms:
     path = Path(path_str)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise KnowledgeFileError(f"score terms file not found: {path}") from None
-    except yaml.YAMLError as exc:
-        raise KnowledgeFileError(f"{path} is not valid YAML: {exc}") from None
+    data = read_yaml(path, "score terms")
     if not isinstance(data, dict):
         raise KnowledgeFileError(f"{path} must hold a mapping of term lists")
     unknown = set(data) - set(LISTS) - {"version", FAMILIES}

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 from pipeline.bundle import RunBundle, save_bundle
-from pipeline.feedback.layout import HEADER, LAYOUT_VERSION
 from pipeline.records import DeclaredArea, Prediction, SubAreaScore, Submission
+from pipeline.review_layout import HEADER, LAYOUT_VERSION
 from tests.conftest import ROOT
 
 RAW = ROOT / "data" / "corpus" / "raw"

@@ -12,10 +12,10 @@ from pipeline.bundle import load_bundle
 from pipeline.classify.corpus import LabeledText
 from pipeline.feedback.commands import register
 from pipeline.feedback.errors import WorkbookError
-from pipeline.feedback.layout import HEADER
 from pipeline.feedback.loop import import_workbook
 from pipeline.feedback.store import FeedbackStore
 from pipeline.feedback.workbook_import import read_review_workbook
+from pipeline.review_layout import HEADER
 from tests.feedback.conftest import REVIEWS, ROUND
 from tests.feedback.factory import fill, write_workbook
 

@@ -7,7 +7,7 @@ import pytest
 
 from pipeline.report import write_report
 
-from .cdp import Browser, find_chromium
+from tests.browser import Browser, find_chromium
 
 CHROMIUM = find_chromium()
 

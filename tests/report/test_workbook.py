@@ -9,7 +9,8 @@ from openpyxl import load_workbook
 
 from pipeline.config import ReportSettings
 from pipeline.report.view import bundle_to_view, mask_view
-from pipeline.report.workbook import DECISIONS, UNIT_COLUMNS, sheet_title, write_workbook
+from pipeline.report.workbook import sheet_title, write_workbook
+from pipeline.review_layout import DECISIONS, HEADER as UNIT_COLUMNS
 
 SPEC = Path(__file__).resolve().parents[2] / "docs" / "review_workbook.md"
 

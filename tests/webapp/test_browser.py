@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .cdp import Chromium, find_chromium
+from tests.browser import Browser, find_chromium
 from .conftest import SCORES, live_server, password_of
 
 pytestmark = pytest.mark.slow
@@ -19,18 +19,18 @@ def chromium_path():
     return path
 
 
-def _sign_in(browser: Chromium, base: str, name: str) -> None:
+def _sign_in(browser: Browser, base: str, name: str) -> None:
     browser.goto(f"{base}/login")
     browser.fill("#name", name)
     browser.fill("#password", password_of(name))
     browser.click_and_wait("#login-button")
 
 
-def _sign_out(browser: Chromium) -> None:
+def _sign_out(browser: Browser) -> None:
     browser.click_and_wait("form[action='/logout'] button")
 
 
-def _water_ranking(browser: Chromium, base: str) -> list[tuple[str, str]]:
+def _water_ranking(browser: Browser, base: str) -> list[tuple[str, str]]:
     browser.goto(f"{base}/commission/ranking")
     return browser.js("""Array.from(document.querySelectorAll("section[data-category='water'] tbody tr"))
         .map(tr => [tr.dataset.id, tr.querySelector('.rank').innerText.trim()])""")
@@ -41,7 +41,7 @@ def test_browser_reviewer_scores_and_commission_sees_the_ranking_change(app, cli
     r = slt_b.put("/api/submissions/Sw1/review", json={"scores": {k: 70 for k in SCORES}, "decision": "推荐",
                                                        "action": "submit"}, headers={"X-CSRF-Token": slt_b.csrf})
     assert r.status_code == 200
-    with live_server(app) as base, Chromium(chromium_path) as browser:
+    with live_server(app) as base, Browser(chromium_path) as browser:
         _sign_in(browser, base, "fgw")
         assert _water_ranking(browser, base)[:2] == [["Sw1", "1"], ["Sw2", "—"]]
         _sign_out(browser)
@@ -68,5 +68,5 @@ def test_browser_reviewer_scores_and_commission_sees_the_ranking_change(app, cli
 
         _sign_in(browser, base, "fgw")
         assert _water_ranking(browser, base)[:2] == [["Sw2", "1"], ["Sw1", "2"]]
-        browser.screenshot(tmp_path / "ranking.png")
+        browser.screenshot(tmp_path / "ranking.png", beyond_viewport=True)
         _sign_out(browser)

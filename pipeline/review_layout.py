@@ -1,13 +1,21 @@
 """The layout of the joint-review workbook, `review-workbook/1` (docs/review_workbook.md), as data.
 
-The triage report writes this layout and the feedback import reads it; both follow the doc.
+The triage report (pipeline/report/) writes this layout and the feedback import (pipeline/feedback/)
+reads it; both take it from here and both follow the doc. Change it only together with the doc.
 """
 from __future__ import annotations
 
 LAYOUT_VERSION = "review-workbook/1"
-META_SHEET = "_meta"
-FIXED_SHEETS = ("说明", "检查发现", "重复与同质化", META_SHEET)
-UNROUTED_SHEET = "待分办"  # the report's sheet of submissions with no unit to send them to (unit sheet layout)
+
+# Sheets.
+INSTRUCTIONS_SHEET = "说明"
+FINDINGS_SHEET = "检查发现"
+DUPLICATES_SHEET = "重复与同质化"
+META_SHEET = "_meta"  # hidden; key/value rows, see META_KEYS
+FIXED_SHEETS = (INSTRUCTIONS_SHEET, FINDINGS_SHEET, DUPLICATES_SHEET, META_SHEET)
+UNROUTED_SHEET = "待分办"  # submissions with no unit to send them to (unit sheet layout)
+
+# Rows of a unit sheet.
 TITLE_ROW = 1
 HEADER_ROW = 2
 FIRST_DATA_ROW = 3
@@ -41,13 +49,21 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("评审结论", "decision"),
     ("评审意见", "comment"),
 )
-HEADER = tuple(title for title, _ in COLUMNS)
+HEADER = tuple(title for title, _ in COLUMNS)  # A–Z
 KEY_OF_TITLE = dict(COLUMNS)
 # What reviewers fill in (columns R–Z); a row with any of them filled counts as reviewed.
 REVIEWER_KEYS = ("final", "compliance", "innovation", "effectiveness", "demonstration", "openness", "total",
                  "decision", "comment")
 SCORE_KEYS = ("compliance", "innovation", "effectiveness", "demonstration", "openness")
+REPORT_COLUMNS = tuple(title for title, key in COLUMNS if key not in REVIEWER_KEYS)  # A–Q, written by the report
+REVIEWER_COLUMNS = tuple(title for title, key in COLUMNS if key in REVIEWER_KEYS)  # R–Z, left to the reviewers
+
 DECISIONS = ("推荐", "不推荐", "待定", "退回分办")
 RETURNED = "退回分办"
 YES, NO = "是", "否"
+
+# Columns of the other sheets.
+FINDINGS_COLUMNS = ("申报编号", "场景名称", "代码", "级别", "说明", "证据", "字段", "文件")
+DUPLICATES_COLUMNS = ("类型", "编号", "申报编号", "场景名称", "对应申报编号", "对应场景名称", "相似度", "类别", "说明")
+
 META_KEYS = ("layout", "round", "created", "rubric_version", "model_version", "taxonomy_version")
