@@ -62,10 +62,15 @@ def build(n: int, folder: Path, seed: int = 7) -> None:
         raise SystemExit("LibreOffice (soffice) is needed to make the PDF half of the benchmark")
     out = folder / "pdf"
     out.mkdir()
+    sources = sorted(pdf_dir.glob("*.docx"))
     with tempfile.TemporaryDirectory() as profile:
-        subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{profile}", "--convert-to", "pdf",
-                        "--outdir", str(out), *map(str, sorted(pdf_dir.glob("*.docx")))],
-                       check=True, capture_output=True)
+        for start in range(0, len(sources), 50):  # one long LibreOffice call may stop part-way
+            subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{profile}", "--convert-to", "pdf",
+                            "--outdir", str(out), *map(str, sources[start:start + 50])],
+                           check=True, capture_output=True)
+    made = len(list(out.glob("*.pdf")))
+    if made != len(sources):
+        raise SystemExit(f"LibreOffice made {made} PDFs of {len(sources)}")
     shutil.rmtree(pdf_dir)
 
 
