@@ -4,9 +4,10 @@
     python benchmarks/dedup_speed.py --sizes 1000    # quick
     python benchmarks/dedup_speed.py --embedder none # lexical evidence only
 
-Records are generated, not committed: clauses cut from the labeled corpus (data/corpus/raw)
-and the reference documents when present (a small built-in list otherwise) are recombined
-into descriptions of 80-700 characters with random numbers and places. Known duplicates are
+Records are generated, not committed: clauses sampled from a character bigram model of the
+labeled corpus (data/corpus/raw) and the reference documents when present (a small built-in
+list otherwise), with 15% of clauses taken verbatim from them, make descriptions of 20-800
+characters with random numbers and places. Known duplicates are
 planted: 2% exact copies, 5% light edits (places and numbers swapped, sentences reordered,
 ~20% of clauses rewritten) and template groups of 3-6 cities. Each size runs in its own
 process so that its peak memory (ru_maxrss) is its own. Writes benchmarks/results/dedup_speed.json
@@ -51,11 +52,35 @@ def clause_pool() -> list[str]:
     return sorted(clauses) or FALLBACK
 
 
-def make_text(rng: random.Random, pool: list[str]) -> str:
+class CharModel:
+    """A character bigram model of the corpus: sampled sentences have the character statistics of
+    real descriptions without sharing their long runs, like two different applications."""
+
+    def __init__(self, texts: list[str], rng: random.Random):
+        follow: dict[str, list[str]] = {}
+        for t in texts:
+            for a, b in zip(t, t[1:]):
+                if "\u4e00" <= a <= "\u9fff" and "\u4e00" <= b <= "\u9fff":
+                    follow.setdefault(a, []).append(b)
+        self.follow = {a: bs for a, bs in follow.items() if len(bs) >= 2}
+        self.starts = sorted(self.follow)
+        self.rng = rng
+
+    def clause(self, n: int) -> str:
+        ch = self.rng.choice(self.starts)
+        out = [ch]
+        for _ in range(n - 1):
+            ch = self.rng.choice(self.follow.get(ch) or self.starts)
+            out.append(ch)
+        return "".join(out)
+
+
+def make_text(rng: random.Random, pool: list[str], model: CharModel) -> str:
     n_sent = rng.choice([1, 2, 3, 3, 4, 5, 6, 8])
     sentences = []
     for _ in range(n_sent):
-        clauses = [rng.choice(pool) for _ in range(rng.randint(2, 4))]
+        clauses = [rng.choice(pool) if rng.random() < 0.15 else model.clause(rng.randint(6, 18))
+                   for _ in range(rng.randint(2, 4))]
         clauses[0] = rng.choice(PLACES) + clauses[0] if rng.random() < 0.3 else clauses[0]
         if rng.random() < 0.5:
             clauses.append(f"效率提升{rng.randint(5, 90)}%")
@@ -63,13 +88,13 @@ def make_text(rng: random.Random, pool: list[str]) -> str:
     return "".join(sentences)
 
 
-def light_edit(rng: random.Random, text: str, pool: list[str]) -> str:
+def light_edit(rng: random.Random, text: str, model: CharModel) -> str:
     sentences = [s for s in re.split(r"(?<=。)", text) if s]
     rng.shuffle(sentences)
     out = []
     for s in sentences:
         clauses = s.rstrip("。").split("，")
-        clauses = [rng.choice(pool) if rng.random() < 0.2 else c for c in clauses]
+        clauses = [model.clause(len(c)) if rng.random() < 0.2 else c for c in clauses]
         out.append("，".join(clauses) + "。")
     edited = "".join(out)
     edited = re.sub(r"\d+", lambda m: str(rng.randint(1, 99)), edited)
@@ -81,6 +106,7 @@ def light_edit(rng: random.Random, text: str, pool: list[str]) -> str:
 def synthetic_records(n: int, seed: int = 0) -> tuple[list[dict], dict[str, int]]:
     rng = random.Random(seed)
     pool = clause_pool()
+    model = CharModel(pool, rng)
     records: list[dict] = []
     planted = {"exact": 0, "light_edit": 0, "template": 0}
     while len(records) < n:
@@ -90,10 +116,10 @@ def synthetic_records(n: int, seed: int = 0) -> tuple[list[dict], dict[str, int]
             records.append({"id": f"r{i:06d}", "text": rng.choice(records)["text"].replace("，", ", ")})
             planted["exact"] += 1
         elif records and roll < 0.07:
-            records.append({"id": f"r{i:06d}", "text": light_edit(rng, rng.choice(records)["text"], pool)})
+            records.append({"id": f"r{i:06d}", "text": light_edit(rng, rng.choice(records)["text"], model)})
             planted["light_edit"] += 1
         elif roll < 0.08:
-            base = make_text(rng, pool)
+            base = make_text(rng, pool, model)
             for city in rng.sample(PLACES, rng.randint(3, 6)):
                 if len(records) < n:
                     text = base
@@ -102,7 +128,7 @@ def synthetic_records(n: int, seed: int = 0) -> tuple[list[dict], dict[str, int]
                     records.append({"id": f"r{len(records):06d}", "text": city + "市" + text})
                     planted["template"] += 1
         else:
-            records.append({"id": f"r{i:06d}", "text": make_text(rng, pool)})
+            records.append({"id": f"r{i:06d}", "text": make_text(rng, pool, model)})
     return records[:n], planted
 
 

@@ -59,7 +59,7 @@ class ClassifySettings(_Section):
 
 class DedupSettings(_Section):
     """Duplicate detection (pipeline/dedup). Defaults and the measurements behind them are
-    documented in knowledge/settings.yaml and docs/dedup.md."""
+    documented in knowledge/settings.yaml and README.md ("Stage 3: duplicate and homogenized scenarios")."""
 
     fields: tuple[str, ...] = (
         "goals", "foundation", "open_status", "effects", "problems", "next_steps",

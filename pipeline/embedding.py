@@ -368,14 +368,18 @@ def _fork_map(fn, items: list, jobs: int) -> list:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    import gc
+
     global _FORK_FN
     size = -(-len(items) // (jobs * 4))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
     _FORK_FN = fn
+    gc.freeze()  # the workers' garbage collector must not touch (and so copy) the parent's objects
     try:
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
             return list(pool.map(_run_forked, chunks))
     finally:
+        gc.unfreeze()
         _FORK_FN = None
 
 

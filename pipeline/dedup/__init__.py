@@ -1,4 +1,4 @@
-"""Duplicate and homogenized-scenario detection (see dedup.py for the flow, docs/dedup.md for the why)."""
+"""Duplicate and homogenized-scenario detection (see dedup.py for the flow, README.md ("Stage 3: duplicate and homogenized scenarios") for the why)."""
 from .dedup import find_duplicates
 from .history import HistoryStore, PastScenario
 

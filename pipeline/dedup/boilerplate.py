@@ -24,11 +24,11 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-import yaml
 
 from ..config import KNOWLEDGE_DIR
 from ..errors import KnowledgeFileError
 from ..text import normalize
+from ..yaml_files import read_yaml
 from .shingles import compact, covered_windows, kgram_hashes, member
 
 REFERENCE_K = 4
@@ -70,12 +70,7 @@ def read_hash_file(path: Path) -> np.ndarray:
 @lru_cache(maxsize=4)
 def read_phrases(path: Path = PHRASES_FILE) -> dict[str, tuple[str, ...]]:
     """The hand-written lists: ``policy_phrases``, ``form_phrases`` and ``places``."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError:
-        raise KnowledgeFileError(f"phrase file not found: {path}") from None
-    except yaml.YAMLError as exc:
-        raise KnowledgeFileError(f"{path} is not valid YAML: {exc}") from None
+    data = read_yaml(path, "phrase") or {}
     out = {}
     for key in ("policy_phrases", "form_phrases", "places"):
         value = data.get(key, [])

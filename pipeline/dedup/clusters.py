@@ -71,10 +71,14 @@ def top_terms(member_words: Sequence[frozenset[str]], weights: WordWeights, n_te
 def components_to_clusters(components: Sequence[tuple[str, ...]], pairs: Sequence[DuplicatePair],
                            subs: dict[str, Submission], words: dict[str, frozenset[str]], text_len: dict[str, int],
                            weights: WordWeights, n_terms: int) -> list[DuplicateCluster]:
-    sims: dict[frozenset, float] = {frozenset((p.a_id, p.b_id)): p.similarity for p in pairs if p.scope == "whole"}
+    component_of = {m: n for n, members in enumerate(components) for m in members}
+    inside_sims: dict[int, list[float]] = {}
+    for p in pairs:
+        if p.scope == "whole" and p.a_id in component_of:
+            inside_sims.setdefault(component_of[p.a_id], []).append(p.similarity)
     out = []
-    for members in components:
-        inside = [v for k, v in sims.items() if k <= set(members)]
+    for n, members in enumerate(components):
+        inside = inside_sims.get(n, [])
         member_subs = [subs[m] for m in members]
         units = sorted({s.applicant for s in member_subs if s.applicant}, key=lambda u: (match_key(u), u))
         out.append(DuplicateCluster(

@@ -11,21 +11,13 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ..config import Settings, load_settings
+from ..config import Settings
 from ..errors import ScreenError
 
 console = Console(stderr=True)
 DEFAULT_HISTORY = Path("data/history.sqlite")
 
 STEP_NAMES = {"fingerprint": "指纹 fingerprint", "minhash": "MinHash"}
-
-
-def _settings(path: Path | None, overrides: list[str] | None) -> Settings:
-    try:
-        return load_settings(path, overrides or [])
-    except ScreenError as exc:
-        console.print(f"[red]设置错误 (settings):[/red] {exc}")
-        raise typer.Exit(2) from None
 
 
 def _fail(exc: Exception) -> typer.Exit:
@@ -93,6 +85,8 @@ def register(app: typer.Typer) -> None:
         history: Path | None = typer.Option(None, "--history", help="History database of past rounds (SQLite)."),
     ) -> None:
         """查重：重复、近似重复与同质化场景 (duplicates, near-duplicates and homogenized scenarios)."""
+        from ..cli import _settings
+
         cfg = _settings(settings, set_)
         try:
             run_dedup(input_path, out, cfg, history)

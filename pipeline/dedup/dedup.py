@@ -19,16 +19,16 @@ import numpy as np
 from ..config import Settings, load_settings
 from ..embedding import Embedder, make_embedder
 from ..errors import SettingsError
-from ..records import DedupResult, DuplicatePair, Finding, HistoryMatch, Submission
+from ..records import DedupResult, DuplicateCluster, DuplicatePair, Finding, HistoryMatch, Submission
 from .boilerplate import load_policy_bigrams, load_reference
 from .clusters import components_to_clusters, pairs_to_components
-from .combine import PairEvidence, evidence_to_decision, evidence_to_pair, verify_pair
+from .combine import Decision, PairEvidence, evidence_to_decision, evidence_to_pair, verify_pair
 from .exact import groups_to_pairs, keys_to_groups
 from .fingerprint import Doc, content_text, submissions_to_docs
 from .history import PastScenario, to_history_match
 from .minhash import shingles_to_signatures, signatures_to_candidates
 from .semantic import vectors_to_candidates
-from .words import content_words, texts_to_weights, weighted_jaccard
+from .words import WordWeights, content_words, texts_to_weights, weighted_jaccard
 
 Progress = Callable[[str, int, int], None]
 Pair = tuple[int, int]
@@ -79,7 +79,8 @@ def find_duplicates(submissions: Sequence[Submission], settings: Settings | None
     with timer("minhash"):
         enough = [d.content if len(d.content) >= cfg.min_content_shingles else d.content[:0] for d in docs]
         signatures = shingles_to_signatures(enough, cfg.num_perm, progress=lambda d, t: report("minhash", d, t))
-        near = signatures_to_candidates(signatures, owners, cfg.lsh_threshold, cfg.num_perm, cfg.max_bucket)
+        near = signatures_to_candidates(signatures, owners, cfg.lsh_threshold, cfg.num_perm, cfg.max_bucket,
+                                        min_estimate=cfg.lexical_threshold / 2)
     with timer("embed"):
         texts = [content_text(by_owner[i][0]) for i in range(len(items))]
         clipped = [t[:cfg.embed_max_chars] for t in texts]
@@ -96,21 +97,11 @@ def find_duplicates(submissions: Sequence[Submission], settings: Settings | None
     with timer("verify"):
         weights = texts_to_weights(texts[::max(1, len(texts) // WORD_SAMPLE)], cfg.word_prior_docs)
         words = WordCache(texts)
-        evidence = [verify_pair(a, b, by_owner[a], by_owner[b], cosine(vectors, a, b),
-                                weighted_jaccard(words[a], words[b], weights), detectors, cfg)
-                    for (a, b), detectors in sorted(candidates.items())]
+        decided = verify_candidates(candidates, by_owner, vectors, words, weights, semantic, cfg)
     with timer("combine"):
-        pairs, matches = combine(evidence, items, n_new, past, by_owner, semantic, cfg)
+        pairs, matches = combine(decided, items, n_new, past, by_owner, cfg)
     with timer("cluster"):
-        clusters = []
-        components = pairs_to_components(pairs, cfg.cluster_min_size)
-        if components:
-            index = {s.id: i for i, s in enumerate(subs)}
-            members = {m for c in components for m in c}
-            clusters = components_to_clusters(components, pairs, {s.id: s for s in subs},
-                                              {m: words[index[m]] for m in members},
-                                              {m: len(texts[index[m]]) for m in members}, weights,
-                                              cfg.cluster_label_terms)
+        clusters = pairs_to_clusters(pairs, subs, texts, words, weights, cfg)
 
     stats = {"submissions": n_new, "past_scenarios": len(past), "documents": len(docs),
              "candidates_exact": len(exact), "candidates_minhash": len(near), "candidates_semantic": len(close),
@@ -127,7 +118,8 @@ def find_duplicates(submissions: Sequence[Submission], settings: Settings | None
 
 
 def prepare_batch(submissions: Sequence[Submission], keys: Sequence[str]) -> tuple[list[Submission], list[Finding]]:
-    """Drop repeated ids (the first is kept) and submissions without text to compare, with findings."""
+    """Drop repeated ids (the first is kept) and submissions without text to compare, with findings;
+    sort by id, so that every later step (and every sample it draws) is independent of input order."""
     seen: set[str] = set()
     out, findings = [], []
     for sub in submissions:
@@ -141,7 +133,7 @@ def prepare_batch(submissions: Sequence[Submission], keys: Sequence[str]) -> tup
                                     message="没有可比较的场景描述文字，未参与查重 (no text to compare; skipped)"))
             continue
         out.append(sub)
-    return out, findings
+    return sorted(out, key=lambda s: s.id), findings
 
 
 def docs_by_owner(docs: Sequence[Doc], n: int) -> list[list[Doc]]:
@@ -190,16 +182,39 @@ def merge_candidates(exact: set[Pair], near: set[Pair], close: dict[Pair, float]
     return {pair: tuple(sorted(names)) for pair, names in out.items()}
 
 
-def combine(evidence: Sequence[PairEvidence], items: Sequence[Submission], n_new: int,
-            past: Sequence[PastScenario], by_owner: Sequence[list[Doc]], semantic: tuple[float, float] | None,
+def verify_candidates(candidates: dict[Pair, tuple], by_owner: Sequence[list[Doc]], vectors: np.ndarray | None,
+                      words: "WordCache", weights: WordWeights, semantic: tuple[float, float] | None,
+                      cfg) -> list[tuple[PairEvidence, Decision]]:
+    """Exact evidence for every candidate; only the pairs that make a decision are kept."""
+    decided = []
+    for (a, b), detectors in sorted(candidates.items()):
+        ev = verify_pair(a, b, by_owner[a], by_owner[b], cosine(vectors, a, b),
+                         weighted_jaccard(words[a], words[b], weights), detectors, cfg)
+        decision = evidence_to_decision(ev, cfg, semantic)
+        if decision is not None:
+            decided.append((ev, decision))
+    return decided
+
+
+def pairs_to_clusters(pairs: Sequence[DuplicatePair], subs: Sequence[Submission], texts: Sequence[str],
+                      words: "WordCache", weights: WordWeights, cfg) -> list[DuplicateCluster]:
+    components = pairs_to_components(pairs, cfg.cluster_min_size)
+    if not components:
+        return []
+    index = {s.id: i for i, s in enumerate(subs)}
+    members = {m for c in components for m in c}
+    return components_to_clusters(components, pairs, {s.id: s for s in subs}, {m: words[index[m]] for m in members},
+                                  {m: len(texts[index[m]]) for m in members}, weights, cfg.cluster_label_terms)
+
+
+def combine(decided: Sequence[tuple[PairEvidence, Decision]], items: Sequence[Submission], n_new: int,
+            past: Sequence[PastScenario], by_owner: Sequence[list[Doc]],
             cfg) -> tuple[list[DuplicatePair], list[HistoryMatch]]:
+    """Pairs inside the batch (with aligned evidence) and matches with past rounds."""
     ids = [s.id for s in items]
     pairs: list[DuplicatePair] = []
     matches: list[HistoryMatch] = []
-    for ev in evidence:
-        decision = evidence_to_decision(ev, cfg, semantic)
-        if decision is None:
-            continue
+    for ev, decision in decided:
         if ev.b < n_new:
             pairs.append(evidence_to_pair(ev, decision, ids, by_owner[ev.a], by_owner[ev.b], cfg))
         elif decision.scope == "whole" and items[ev.a].round != items[ev.b].round:

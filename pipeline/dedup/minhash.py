@@ -39,9 +39,11 @@ def shingles_to_signatures(shingle_sets: Sequence[np.ndarray], num_perm: int, se
 
 
 def signatures_to_candidates(signatures: Sequence[LeanMinHash | None], owners: Sequence[int], threshold: float,
-                             num_perm: int, max_bucket: int = 200) -> set[tuple[int, int]]:
+                             num_perm: int, max_bucket: int = 200, min_estimate: float = 0.0) -> set[tuple[int, int]]:
     """Owner pairs (low, high) whose signatures share an LSH band.
 
+    A band collision between texts whose signatures agree on fewer than ``min_estimate`` of
+    their positions (the MinHash estimate of the Jaccard) is dropped before exact verification.
     ``max_bucket`` caps the neighbours taken from one query: a huge bucket is boilerplate that
     escaped the discount, and taking every pair in it would cost n² verifications.
     """
@@ -58,6 +60,10 @@ def signatures_to_candidates(signatures: Sequence[LeanMinHash | None], owners: S
         if sig is None:
             continue
         hits = sorted(j for j in lsh.query(sig) if j > i and owners[j] != owners[i])
+        if min_estimate > 0 and hits:
+            values = np.vstack([signatures[j].hashvalues for j in hits])
+            estimate = (values == sig.hashvalues).mean(axis=1)
+            hits = [j for j, e in zip(hits, estimate) if e >= min_estimate]
         for j in hits[:max_bucket]:
             a, b = owners[i], owners[j]
             pairs.add((a, b) if a < b else (b, a))

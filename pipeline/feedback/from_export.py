@@ -2,7 +2,7 @@
 
 The web app (pipeline/webapp/) exports one row per submitted review or "not ours" return, plus one
 row per submission a person rerouted without a review yet (``export_reviews`` and
-``scenario-screen web export-reviews``; columns in docs/webapp.md, "Into the review loop"). Here
+``scenario-screen web export-reviews``; columns in README.md ("The joint review online"), "Into the review loop"). Here
 those rows — plain dicts, from the function or read back from the JSONL — become ``Review``
 records, and are stored with their labeled corrections exactly as a workbook import stores them
 (``loop.save_reviews``). This module does not import the web app: the rows are the contract.

@@ -1,5 +1,5 @@
 """What leaves the joint review: the shortlist and the publicity list (Excel and PDF), and the
-reviews as training data for the review loop (``export_reviews``, documented in docs/webapp.md).
+reviews as training data for the review loop (``export_reviews``, documented in README.md ("The joint review online")).
 """
 from __future__ import annotations
 
@@ -205,7 +205,7 @@ def export_reviews(db_url: str, round: str) -> list[dict]:  # noqa: A002 - the b
 
     One row per submitted review and per "not ours" return; plus one row (without review fields)
     for every submission whose route or sub-area a person set but that has no such review yet.
-    Columns: see ``REVIEW_COLUMNS`` and docs/webapp.md.
+    Columns: see ``REVIEW_COLUMNS`` and README.md ("The joint review online").
     """
     engine = engine_for(normalize_url(db_url))
     check_schema(engine)

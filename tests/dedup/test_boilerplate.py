@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import (
+from dedup_texts import (
     DIFFERENT_SCENARIOS, ELDERLY_FALL, ELDERLY_FALL_EDIT, ELDERLY_MEAL, POLICY_1, POLICY_2, make_sub,
 )
 

@@ -1,7 +1,7 @@
 """Homogenization clusters: one template used by several units and cities."""
 from __future__ import annotations
 
-from conftest import DIFFERENT_SCENARIOS, make_sub
+from dedup_texts import DIFFERENT_SCENARIOS, make_sub
 
 from pipeline.dedup import find_duplicates
 from pipeline.dedup.clusters import cluster_id

@@ -1,7 +1,7 @@
 """Decisions and aligned evidence."""
 from __future__ import annotations
 
-from conftest import ELDERLY_FALL, ELDERLY_FALL_EDIT, make_sub
+from dedup_texts import ELDERLY_FALL, ELDERLY_FALL_EDIT, make_sub
 
 from pipeline.config import load_settings
 from pipeline.dedup.combine import PairEvidence, evidence_to_decision

@@ -6,7 +6,7 @@ import json
 
 import pytest
 import typer
-from conftest import ELDERLY_FALL, ELDERLY_FALL_EDIT, FACTORY_QC, TOURISM_GUIDE
+from dedup_texts import ELDERLY_FALL, ELDERLY_FALL_EDIT, FACTORY_QC, TOURISM_GUIDE
 from typer.testing import CliRunner
 
 from pipeline.dedup.commands import register

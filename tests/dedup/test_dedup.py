@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from hypothesis import given, settings as hsettings, strategies as st
-from conftest import DIFFERENT_SCENARIOS, ELDERLY_FALL, FACTORY_QC, make_sub
+from dedup_texts import DIFFERENT_SCENARIOS, ELDERLY_FALL, FACTORY_QC, make_sub
 
 from pipeline.config import load_settings
 from pipeline.dedup import find_duplicates

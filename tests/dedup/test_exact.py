@@ -1,7 +1,7 @@
 """Exact copies, whole and per section."""
 from __future__ import annotations
 
-from conftest import ELDERLY_FALL, FACTORY_QC, FARM_IRRIGATION, SCHOOL_HOMEWORK, make_sub
+from dedup_texts import ELDERLY_FALL, FACTORY_QC, FARM_IRRIGATION, SCHOOL_HOMEWORK, make_sub
 
 from pipeline.dedup import find_duplicates
 from pipeline.dedup.exact import exact_key, groups_to_pairs, keys_to_groups

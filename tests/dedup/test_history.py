@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import ELDERLY_FALL, ELDERLY_FALL_EDIT, FACTORY_QC, GOV_APPROVAL, TOURISM_GUIDE, make_sub
+from dedup_texts import ELDERLY_FALL, ELDERLY_FALL_EDIT, FACTORY_QC, GOV_APPROVAL, TOURISM_GUIDE, make_sub
 
 from pipeline.dedup import HistoryStore, find_duplicates
 from pipeline.errors import InputFileError, ScreenError

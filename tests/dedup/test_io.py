@@ -5,7 +5,7 @@ import csv
 import json
 
 import pytest
-from conftest import ELDERLY_FALL, FACTORY_QC, make_sub
+from dedup_texts import ELDERLY_FALL, FACTORY_QC, make_sub
 
 from pipeline.dedup import find_duplicates
 from pipeline.dedup.io import read_batch, read_ids, write_result

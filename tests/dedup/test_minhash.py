@@ -32,3 +32,10 @@ def test_minhash_bad_threshold_raises_with_fix():
     sigs = shingles_to_signatures(_sets()[:2], num_perm=64)
     with pytest.raises(ValueError, match="dedup.lsh_threshold"):
         signatures_to_candidates(sigs, owners=[0, 1], threshold=1.0, num_perm=64)
+
+
+def test_minhash_estimate_filter_drops_weak_collisions():
+    sets = _sets()[:3]
+    sigs = shingles_to_signatures(sets, num_perm=128)
+    kept = signatures_to_candidates(sigs, owners=[0, 1, 2], threshold=0.05, num_perm=128, min_estimate=0.5)
+    assert kept == {(0, 1)}  # Jaccard about 0.67 stays; chance collisions at a low threshold go

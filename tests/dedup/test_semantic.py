@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
-from conftest import ELDERLY_FALL, FACTORY_QC, make_sub
+from dedup_texts import ELDERLY_FALL, FACTORY_QC, make_sub
 
 from pipeline.dedup import find_duplicates
 from pipeline.dedup.semantic import vectors_to_candidates
