@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.classify.corpus import load_split  # noqa: E402
-from pipeline.classify.model import EmbeddingClassifier, EnsembleClassifier, LexicalClassifier  # noqa: E402
+from pipeline.classify.model import EmbeddingClassifier, LexicalClassifier  # noqa: E402
 
 
 def texts_of_samples(n: int) -> list[str]:
@@ -73,7 +73,6 @@ def main(argv=None) -> None:
     res.mkdir(parents=True, exist_ok=True)
     (res / "classify_speed.json").write_text(json.dumps(out, indent=2), encoding="utf-8")
     print(json.dumps(out, indent=2))
-    del EnsembleClassifier
 
 
 if __name__ == "__main__":
