@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
                                              "max_abs_delta": max(abs(r["delta"]) for r in para if r["heldout"] == g)}
                                     for g in dict.fromkeys(r["heldout"] for r in para)},
                        "note": ("heldout false: written first and used while fixing the rules; true and round2: "
-                                "written later, measured, then the rules were fixed (see README.md ("Stage 4: explainable pre-scores") for the "
+                                "written later, measured, then the rules were fixed (see README.md, section 'Stage 4: explainable pre-scores', for the "
                                 "numbers measured before those fixes); round3: written after the last rule change "
                                 "and never used to change a rule"),
                        "items": para},
