@@ -80,6 +80,19 @@ def require_view(viewer: Viewer, row: SubmissionRow) -> None:
         raise Forbidden("无权查看该申报：它不在本单位的评审队列中")
 
 
+def queue_unit(viewer: Viewer, unit: str, units) -> str:
+    """The unit whose queue a viewer may open: a reviewer only its own; others any (default: the first)."""
+    if viewer.is_reviewer:
+        if unit and unit != viewer.unit:
+            raise Forbidden("只能查看本单位的评审队列")
+        unit = viewer.unit
+    elif not unit:
+        unit = next(iter(units))
+    if unit not in units:
+        raise NotFound(f"没有这个单位：{unit[:40]}")
+    return unit
+
+
 def require_commission(viewer: Viewer) -> None:
     if not viewer.is_commission:
         raise Forbidden("只有发改委工作人员可以进行此操作")

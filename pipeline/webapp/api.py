@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, Stric
 from sqlalchemy.orm import Session
 
 from . import service
-from .access import Forbidden, NotFound, Viewer, can_see_rankings, require_view
+from .access import queue_unit, Forbidden, Viewer, can_see_rankings, require_view
 from .app import SESSION_COOKIE, client_addr, current_viewer, get_db, writer
 from .audit import entries
 from .auth import LoginFailed, LoginThrottled, authenticate, close_session, open_session
@@ -105,14 +105,7 @@ def api_me(viewer: Viewer = Depends(current_viewer)):
 def api_queue(request: Request, unit: str = Query("", max_length=64), viewer: Viewer = Depends(current_viewer),
               db: Session = Depends(get_db)):
     tax = request.app.state.tax
-    if viewer.is_reviewer:
-        if unit and unit != viewer.unit:
-            raise Forbidden("只能查看本单位的评审队列")
-        unit = viewer.unit
-    elif not unit:
-        unit = next(iter(tax.units))
-    if unit not in tax.units:
-        raise NotFound(f"没有这个单位：{unit[:40]}")
+    unit = queue_unit(viewer, unit, tax.units)
     rows = queue_rows(db, request.app.state.round_id, unit)
     mine = reviews_by_user(db, [r.pk for r in rows], viewer.user_id) if viewer.is_reviewer else {}
     return {"unit": unit, "items": [row_summary(r, tax) | {

@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from . import service
-from .access import Conflict, Forbidden, Invalid, NotFound, Viewer, can_see_rankings, require_view
+from .access import queue_unit, Conflict, Forbidden, Invalid, NotFound, Viewer, can_see_rankings, require_view
 from .app import (CSRF_FIELD, LOGIN_COOKIE, SECURITY_HEADERS, SESSION_COOKIE, client_addr, current_viewer, get_db,
                   new_login_token, writer)
 from .audit import entries
@@ -132,14 +132,7 @@ def account_password(request: Request, current: str = Form("", max_length=1000),
 def queue(request: Request, unit: str = Query("", max_length=64), viewer: Viewer = Depends(current_viewer),
           db: Session = Depends(get_db)):
     tax = request.app.state.tax
-    if viewer.is_reviewer:
-        if unit and unit != viewer.unit:
-            raise Forbidden("只能查看本单位的评审队列")
-        unit = viewer.unit
-    elif not unit:
-        unit = next(iter(tax.units))
-    if unit not in tax.units:
-        raise NotFound(f"没有这个单位：{unit[:40]}")
+    unit = queue_unit(viewer, unit, tax.units)
     rnd = service.get_round(db, request.app.state.round_id)
     rows = queue_rows(db, rnd.id, unit)
     mine = reviews_by_user(db, [r.pk for r in rows], viewer.user_id) if viewer.is_reviewer else {}
