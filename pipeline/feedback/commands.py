@@ -52,20 +52,17 @@ def register(app: typer.Typer) -> None:
         except ScreenError as exc:
             fail(exc)
         rec = out.record
-        console.print(f"第 {rec.round} 轮：{rec.rows} 行，已评审 {rec.reviews} 行（改动子方向 {rec.corrected}，"
-                      f"退回未指明 {rec.returned_unplaced}），未评审 {len(out.result.unreviewed)} 行；"
-                      f"生成训练数据 {rec.corrections_written} 条")
-        for note in out.notes:
-            console.print(f"  [yellow]注意:[/yellow] {note}")
-        if dry_run:
-            console.print("--dry-run：检查通过，未写入任何文件")
-        for path in out.written:
-            console.print(f"  写入 {path}")
+        print_outcome(out, dry_run, f"第 {rec.round} 轮：{rec.rows} 行，已评审 {rec.reviews} 行（改动子方向 {rec.corrected}，"
+                                    f"退回未指明 {rec.returned_unplaced}），未评审 {len(out.result.unreviewed)} 行；"
+                                    f"生成训练数据 {rec.corrections_written} 条")
 
     def report_export(out, dry_run: bool) -> None:
         rec = out.record
-        console.print(f"第 {rec.round} 轮：导出 {rec.rows} 行，{rec.reviews} 条申报（改动子方向 {rec.corrected}，"
-                      f"退回未指明 {rec.returned_unplaced}）；生成训练数据 {rec.corrections_written} 条")
+        print_outcome(out, dry_run, f"第 {rec.round} 轮：导出 {rec.rows} 行，{rec.reviews} 条申报（改动子方向 {rec.corrected}，"
+                                    f"退回未指明 {rec.returned_unplaced}）；生成训练数据 {rec.corrections_written} 条")
+
+    def print_outcome(out, dry_run: bool, headline: str) -> None:
+        console.print(headline)
         for note in out.notes:
             console.print(f"  [yellow]注意:[/yellow] {note}")
         if dry_run:
