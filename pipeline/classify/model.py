@@ -17,6 +17,7 @@ import re
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
+from scipy.special import log_softmax
 from sklearn.utils.validation import check_is_fitted
 
 from .calibration import apply_temperature, fit_temperature
@@ -25,21 +26,40 @@ from .features import build_vectorizer, prepare
 
 
 class _Calibrated(ClassifierMixin, BaseEstimator):
+    """Calibration works on *raw scores*: the uncalibrated logits (one array per member of an
+    ensemble). They may come from this model on held-out data or from out-of-fold copies of it
+    (train.py), which is why calibrating and predicting both go through them."""
+
     def _logits(self, X) -> np.ndarray:
         raise NotImplementedError
 
+    def raw_scores(self, X) -> list[np.ndarray]:
+        return [self._logits(X)]
+
+    def _combine(self, scores: list[np.ndarray]) -> np.ndarray:
+        return scores[0]
+
+    def proba_from_scores(self, scores: list[np.ndarray]) -> np.ndarray:
+        return apply_temperature(self._combine(scores), getattr(self, "temperature_", 1.0))
+
     def predict_proba(self, X) -> np.ndarray:
         check_is_fitted(self, "classes_")
-        return apply_temperature(self._logits(X), getattr(self, "temperature_", 1.0))
+        return self.proba_from_scores(self.raw_scores(X))
 
     def predict(self, X) -> np.ndarray:
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
 
     def calibrate(self, X, y) -> "_Calibrated":
         check_is_fitted(self, "classes_")
-        index = {c: i for i, c in enumerate(self.classes_)}
-        self.temperature_ = fit_temperature(self._logits(X), np.array([index[v] for v in y]))
+        return self.calibrate_scores(self.raw_scores(X), y)
+
+    def calibrate_scores(self, scores: list[np.ndarray], y) -> "_Calibrated":
+        self.temperature_ = fit_temperature(self._combine(scores), self._label_index(y))
         return self
+
+    def _label_index(self, y) -> np.ndarray:
+        index = {c: i for i, c in enumerate(self.classes_)}
+        return np.array([index[v] for v in y])
 
 
 class LexicalClassifier(_Calibrated):
@@ -178,15 +198,20 @@ class EnsembleClassifier(_Calibrated):
         self.temperature_ = 1.0
         return self
 
-    def calibrate(self, X, y) -> "EnsembleClassifier":
-        for m in self.members:
-            m.calibrate(X, y)
-        return super().calibrate(X, y)
+    def raw_scores(self, X) -> list[np.ndarray]:
+        return [s for m in self.members for s in m.raw_scores(X)]
 
-    def _logits(self, X) -> np.ndarray:
+    def calibrate_scores(self, scores: list[np.ndarray], y) -> "EnsembleClassifier":
+        # Each member first, then the temperature of their weighted combination.
+        for m, s in zip(self.members, scores):
+            m.calibrate_scores([s], y)
+        return super().calibrate_scores(scores, y)
+
+    def _combine(self, scores: list[np.ndarray]) -> np.ndarray:
         w = np.asarray(self.weights or [1.0] * len(self.members), dtype=float)
         w = w / w.sum()
-        return sum(wi * np.log(np.clip(m.predict_proba(X), 1e-12, 1.0)) for wi, m in zip(w, self.members))
+        return sum(wi * log_softmax(s / getattr(m, "temperature_", 1.0), axis=1)
+                   for wi, m, s in zip(w, self.members, scores))
 
     @property
     def lexical(self) -> LexicalClassifier | None:

@@ -58,7 +58,9 @@ def model_card(meta: dict) -> str:
         f"- Data version (hash of data/corpus/prepared): `{meta.get('data_version', '')}`; "
         f"taxonomy {meta.get('taxonomy_version', '')}",
         f"- Training items: {meta.get('n_train', '')}; validation: {meta.get('n_val', '')}; test: {meta.get('n_test', '')}",
-        f"- Temperature (calibration on validation): {meta.get('temperature', '')}",
+        f"- Fitted on: {meta.get('fitted_on', 'train')}; temperature and threshold chosen on: "
+        f"{meta.get('calibration', 'validation split')}",
+        f"- Temperature: {meta.get('temperature', '')}",
         f"- Abstain threshold (route by hand below it): {meta.get('abstain_threshold', '')}",
         "",
         "## Intended use",

@@ -1,6 +1,11 @@
 """Train, tune, calibrate and test a classifier on the prepared corpus.
 
-C is chosen on the validation split, the temperature and the abstain threshold too; the
+C is chosen on the validation split. With ``calibration_folds`` ≥ 2 (the default) the model is
+then refitted on train + validation, and its temperature and abstain threshold are chosen on
+out-of-fold predictions of train + validation: every text is scored by a copy of the model that
+did not see it, which gives the routing threshold several times more evidence than the
+validation split alone (one wrong route in 156 moves the precision by 0.6 points). With 0 the
+temperature and threshold come from the validation split and the model from train only. The
 test split is touched once, at the end, for the reported metrics.
 """
 from __future__ import annotations
@@ -32,10 +37,13 @@ class TrainParams:
     C_embedding: float = 30.0
     embedding_cache: str = ""  # .npz of corpus embeddings, reused across retraining
     target_precision: float = 0.97
+    calibration_folds: int = 5  # out-of-fold calibration on train+val; 0 = calibrate on the validation split
 
     def __post_init__(self):
         if self.kind not in ("lexical", "embedding", "ensemble"):
             raise ValueError(f"kind must be lexical, embedding or ensemble, not {self.kind!r}")
+        if self.calibration_folds == 1 or self.calibration_folds < 0:
+            raise ValueError(f"calibration_folds must be 0 (validation split) or at least 2, not {self.calibration_folds}")
         if not 0.0 <= self.ensemble_weight <= 1.0:
             raise ValueError(f"ensemble_weight must lie in [0, 1], not {self.ensemble_weight}")
 
@@ -115,9 +123,21 @@ def _train(prepared: Path, params: TrainParams, tax: Taxonomy, log) -> TrainResu
         if best is None or score > best[0]:
             best = (score, C, model)
     _, C, model = best
-    model.calibrate(Xva, yva)
-    val_metrics = evaluate_proba(model.predict_proba(Xva), model.classes_, yva, tax)
+    folds = _usable_folds(params.calibration_folds, ytr + yva)
+    if folds:
+        log(f"  calibrating on {folds}-fold out-of-fold predictions of train + validation")
+        X_all, y_all = Xtr + Xva, ytr + yva
+        scores = out_of_fold_scores(lambda: build_model(params, C), X_all, y_all, folds)
+        model = build_model(params, C).fit(X_all, y_all)
+        calibration = f"{folds}-fold out-of-fold predictions of train + validation"
+    else:
+        X_all, y_all = Xva, yva
+        scores = model.raw_scores(Xva)
+        calibration = "validation split"
+    model.calibrate_scores(scores, y_all)
+    val_metrics = evaluate_proba(model.proba_from_scores(scores), model.classes_, y_all, tax)
     threshold = choose_threshold(val_metrics["routing_curve"], params.target_precision)
+    val_metrics = evaluate_proba(model.proba_from_scores(scores), model.classes_, y_all, tax, threshold=threshold)
     train_seconds = time.perf_counter() - t0
     test_proba = model.predict_proba(Xte)
     test_metrics = evaluate_proba(test_proba, model.classes_, yte, tax, threshold=threshold)
@@ -134,12 +154,43 @@ def _train(prepared: Path, params: TrainParams, tax: Taxonomy, log) -> TrainResu
         "data_version": data_version(prepared),
         "taxonomy_version": tax.version,
         "n_train": len(train), "n_val": len(val), "n_test": len(test),
+        "fitted_on": "train + validation" if folds else "train",
+        "calibration": calibration,
         "temperature": round(float(getattr(model, "temperature_", 1.0)), 4),
         "abstain_threshold": threshold,
         "train_seconds": round(train_seconds, 2),
         "metrics": _headline(test_metrics),
     }
     return TrainResult(model, meta, val_metrics, test_metrics, baselines, test_proba, test)
+
+
+def _usable_folds(requested: int, labels: list) -> int:
+    """Folds for out-of-fold calibration, fewer when a sub-area has too few texts; 0 = none."""
+    if requested < 2:
+        return 0
+    from collections import Counter
+
+    smallest = min(Counter(labels).values())
+    return min(requested, smallest) if smallest >= 2 else 0
+
+
+def out_of_fold_scores(make_model, X: list[str], y: list[str], folds: int, seed: int = 0) -> list[np.ndarray]:
+    """Raw scores (one array per ensemble member) of each text from a model that did not see it."""
+    from sklearn.model_selection import StratifiedKFold
+
+    X_arr, y_arr = np.asarray(X, dtype=object), np.asarray(y)
+    classes = np.unique(y_arr)
+    out: list[np.ndarray] | None = None
+    for fit_idx, held_idx in StratifiedKFold(folds, shuffle=True, random_state=seed).split(X_arr, y_arr):
+        model = make_model().fit(list(X_arr[fit_idx]), list(y_arr[fit_idx]))
+        if list(model.classes_) != list(classes):
+            raise ValueError("a fold lost a sub-area; stratified folds should keep every one")
+        scores = model.raw_scores(list(X_arr[held_idx]))
+        if out is None:
+            out = [np.zeros((len(X), s.shape[1])) for s in scores]
+        for whole, part in zip(out, scores):
+            whole[held_idx] = part
+    return out
 
 
 def _full_proba(model, X, tax: Taxonomy) -> np.ndarray:

@@ -77,3 +77,14 @@ def test_calibration_ece_zero_for_perfect_confident_predictions():
     proba = np.array([[1.0, 0.0], [0.0, 1.0]])
     assert expected_calibration_error(proba, np.array([0, 1])) == 0.0
     assert expected_calibration_error(proba, np.array([1, 0])) == 1.0
+
+
+def test_model_ensemble_calibrated_from_raw_scores_equals_calibrated_on_texts():
+    import copy
+
+    ens = EnsembleClassifier(members=[LexicalClassifier(C=10), LexicalClassifier(C=1)], weights=[0.5, 0.5]).fit(X, Y)
+    a, b = copy.deepcopy(ens).calibrate(X, Y), copy.deepcopy(ens).calibrate_scores(ens.raw_scores(X), Y)
+    assert len(ens.raw_scores(X)) == 2  # one array of logits per member
+    assert [m.temperature_ for m in a.members] == pytest.approx([m.temperature_ for m in b.members])
+    assert a.temperature_ == pytest.approx(b.temperature_) and a.temperature_ != 1.0
+    assert np.allclose(a.predict_proba(X), b.proba_from_scores(ens.raw_scores(X)))

@@ -45,6 +45,8 @@ def test_train_writes_model_dir_with_card_and_metadata(trained):
     meta = json.loads((model / "metadata.json").read_text())
     assert meta["kind"] == "lexical" and meta["n_train"] > 0 and meta["data_version"]
     assert 0 < meta["abstain_threshold"] < 1
+    # Refitted on train + validation, calibrated on out-of-fold predictions of both.
+    assert meta["fitted_on"] == "train + validation" and "out-of-fold" in meta["calibration"]
     card = (model / "MODEL_CARD.md").read_text()
     assert meta["data_version"] in card and "sub_area_macro_f1" in card and "scikit-learn" in card
     assert (model / "confusion_matrix.png").read_bytes()[:4] == b"\x89PNG"
@@ -103,3 +105,35 @@ def test_train_bad_params_file_is_a_clear_error(tmp_path, small_corpus):
     params = tmp_path / "p.yaml"
     params.write_text("train:\n  kindd: lexical\n", encoding="utf-8")
     assert main(["train", "--prepared", str(tmp_path), "--params", str(params), "--no-mlflow"]) == 2
+
+
+def test_train_out_of_fold_scores_come_from_models_that_did_not_see_the_text():
+    from pipeline.classify.model import LexicalClassifier
+    from pipeline.classify.train import out_of_fold_scores
+
+    texts, labels = [], []
+    for label in LABELS:
+        for line in (ROOT / "data/corpus/raw" / f"{label}.jsonl").read_text(encoding="utf-8").splitlines()[:10]:
+            texts.append(json.loads(line)["text"])
+            labels.append(label)
+    make = lambda: LexicalClassifier(C=30)  # noqa: E731
+    (oof,) = out_of_fold_scores(make, texts, labels, folds=5)
+    (seen,) = make().fit(texts, labels).raw_scores(texts)
+    assert oof.shape == seen.shape == (len(texts), len(LABELS))
+    idx = [sorted(LABELS).index(y) for y in labels]
+    margin = lambda s: s[range(len(idx)), idx] - s.max(axis=1)  # noqa: E731
+    # A model scores texts it was fitted on with more certainty than texts it never saw.
+    assert (seen.argmax(axis=1) == idx).all()
+    assert margin(oof).mean() < margin(seen).mean() - 0.1
+    assert (oof.argmax(axis=1) == idx).mean() > 0.5
+
+
+def test_train_calibration_folds_fall_back_when_a_sub_area_is_small():
+    from pipeline.classify.train import TrainParams, _usable_folds
+
+    assert _usable_folds(5, ["a"] * 9 + ["b"] * 12) == 5
+    assert _usable_folds(5, ["a"] * 3 + ["b"] * 12) == 3
+    assert _usable_folds(5, ["a"] * 1 + ["b"] * 12) == 0  # one text cannot be held out and trained on
+    assert _usable_folds(0, ["a"] * 9) == 0
+    with pytest.raises(ValueError, match="calibration_folds"):
+        TrainParams(calibration_folds=1)
