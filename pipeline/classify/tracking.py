@@ -39,8 +39,11 @@ def log_training_run(result, model_dir: Path, confusion_png: Path | None, *, tra
         mlflow.log_params({k: json.dumps(v) if isinstance(v, (list, tuple, dict)) else v
                            for k, v in result.meta["params"].items()})
         mlflow.log_params({"data_version": result.meta["data_version"],
-                           "taxonomy_version": result.meta["taxonomy_version"]})
+                           "taxonomy_version": result.meta["taxonomy_version"],
+                           "fitted_on": result.meta.get("fitted_on", "train"),
+                           "calibrated_on": result.meta.get("calibration", "validation split")})
         mlflow.log_metrics(_flat_metrics(result.test_metrics, "test_"))
+        # val_*: the predictions the temperature and threshold were chosen on (out-of-fold by default).
         mlflow.log_metrics(_flat_metrics(result.val_metrics, "val_"))
         for name, m in result.baselines.items():
             mlflow.log_metrics(_flat_metrics({k: v for k, v in m.items() if k != "per_sub_area_f1"}, f"{name}_"))

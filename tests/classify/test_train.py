@@ -63,7 +63,8 @@ def test_train_logs_run_to_mlflow(trained):
     assert len(runs) == 1
     run = runs[0]
     assert "test_sub_area_macro_f1" in run.data.metrics and "keyword_rules_sub_area_macro_f1" in run.data.metrics
-    assert run.data.params["kind"] == "lexical"
+    assert run.data.params["kind"] == "lexical" and "out-of-fold" in run.data.params["calibrated_on"]
+    assert "val_auto_routed_precision" in run.data.metrics
     artifacts = {a.path for a in client.list_artifacts(run.info.run_id, "evaluation")}
     assert "evaluation/confusion_matrix.png" in artifacts
     assert {a.path for a in client.list_artifacts(run.info.run_id, "model_dir")} >= {"model_dir/model.joblib"}
