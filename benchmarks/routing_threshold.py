@@ -37,13 +37,17 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--prepared", default=str(ROOT / "data/corpus/prepared"))
     ap.add_argument("--params", default=str(ROOT / "params.yaml"))
-    ap.add_argument("--C", type=float, default=30.0, help="C of the lexical member (train.py picks it on validation)")
+    ap.add_argument("--C", type=float, default=None,
+                    help="C of the lexical member (default: the one train.py chose for models/classifier, else 30)")
     ap.add_argument("--reps", type=int, default=40)
     ap.add_argument("--targets", type=float, nargs="+", default=[0.97, 0.975, 0.98])
     ap.add_argument("--goal-precision", type=float, default=0.97)
     ap.add_argument("--goal-coverage", type=float, default=0.75)
     args = ap.parse_args(argv)
 
+    if args.C is None:
+        meta = ROOT / "models/classifier/metadata.json"
+        args.C = json.loads(meta.read_text())["params"]["C"] if meta.exists() else 30.0
     tax = load_taxonomy()
     params = train_params(Path(args.params))
     items = [it for s in ("train", "val") for it in load_split(Path(args.prepared), s)]
