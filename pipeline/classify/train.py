@@ -19,7 +19,7 @@ import numpy as np
 from ..taxonomy import Taxonomy
 from .baselines import KeywordRules, most_frequent
 from .corpus import data_version, load_split
-from .metrics import choose_threshold, evaluate_proba
+from .metrics import choose_threshold, evaluate_proba, routing_curve
 from .model import EmbeddingClassifier, EnsembleClassifier, LexicalClassifier
 
 
@@ -126,18 +126,16 @@ def _train(prepared: Path, params: TrainParams, tax: Taxonomy, log) -> TrainResu
     folds = _usable_folds(params.calibration_folds, ytr + yva)
     if folds:
         log(f"  calibrating on {folds}-fold out-of-fold predictions of train + validation")
-        X_all, y_all = Xtr + Xva, ytr + yva
-        scores = out_of_fold_scores(lambda: build_model(params, C), X_all, y_all, folds)
-        model = build_model(params, C).fit(X_all, y_all)
+        y_cal = ytr + yva
+        scores = out_of_fold_scores(lambda: build_model(params, C), Xtr + Xva, y_cal, folds)
+        model = build_model(params, C).fit(Xtr + Xva, y_cal)
         calibration = f"{folds}-fold out-of-fold predictions of train + validation"
     else:
-        X_all, y_all = Xva, yva
-        scores = model.raw_scores(Xva)
-        calibration = "validation split"
-    model.calibrate_scores(scores, y_all)
-    val_metrics = evaluate_proba(model.proba_from_scores(scores), model.classes_, y_all, tax)
-    threshold = choose_threshold(val_metrics["routing_curve"], params.target_precision)
-    val_metrics = evaluate_proba(model.proba_from_scores(scores), model.classes_, y_all, tax, threshold=threshold)
+        y_cal, scores, calibration = yva, model.raw_scores(Xva), "validation split"
+    model.calibrate_scores(scores, y_cal)
+    cal_proba = model.proba_from_scores(scores)
+    threshold = choose_threshold(routing_curve(cal_proba, model.classes_, y_cal, tax), params.target_precision)
+    val_metrics = evaluate_proba(cal_proba, model.classes_, y_cal, tax, threshold=threshold)
     train_seconds = time.perf_counter() - t0
     test_proba = model.predict_proba(Xte)
     test_metrics = evaluate_proba(test_proba, model.classes_, yte, tax, threshold=threshold)
