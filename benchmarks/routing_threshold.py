@@ -25,11 +25,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.classify.calibration import fit_temperature  # noqa: E402
+from _results import write_result  # noqa: E402
+
 from pipeline.classify.corpus import load_split  # noqa: E402
 from pipeline.classify.embed_cache import active_cache  # noqa: E402
-from pipeline.classify.metrics import choose_threshold, routing_curve  # noqa: E402
-from pipeline.classify.train import build_model, out_of_fold_scores, train_params  # noqa: E402
+from pipeline.classify.metrics import routing_curve  # noqa: E402
+from pipeline.classify.train import (build_model, calibrate_and_pick_threshold, out_of_fold_scores,  # noqa: E402
+                                     train_params)
 from pipeline.taxonomy import load_taxonomy  # noqa: E402
 
 
@@ -58,7 +60,8 @@ def main(argv=None) -> None:
         scores = out_of_fold_scores(lambda: build_model(params, args.C), X, y, params.calibration_folds or 5)
     print(f"out-of-fold predictions of {len(X)} texts in {time.perf_counter() - t0:.0f} s")
 
-    model = build_model(params, args.C)  # only its way of combining members' scores is used
+    # Calibrating and predicting from raw scores needs only the classes, not a fitted model.
+    model = build_model(params, args.C)
     model.classes_ = np.unique(y)
     for m in getattr(model, "members", []) or []:
         m.classes_ = model.classes_
@@ -70,10 +73,7 @@ def main(argv=None) -> None:
         for _ in range(args.reps):
             half = rng.random(len(X)) < 0.5
             for pick, held in ((half, ~half), (~half, half)):
-                model.calibrate_scores([s[pick] for s in scores], y_arr[pick])
-                threshold = choose_threshold(
-                    routing_curve(model.proba_from_scores([s[pick] for s in scores]), model.classes_, y_arr[pick], tax),
-                    target)
+                _, threshold = calibrate_and_pick_threshold(model, [s[pick] for s in scores], y_arr[pick], tax, target)
                 curve = routing_curve(model.proba_from_scores([s[held] for s in scores]), model.classes_, y_arr[held], tax)
                 row = min(curve, key=lambda r: abs(r["threshold"] - threshold))
                 outcomes.append((threshold, row["coverage"], row["precision"]))
@@ -88,10 +88,8 @@ def main(argv=None) -> None:
                                                (o[:, 1] >= args.goal_coverage)).mean()), 3),
         })
         print(rows[-1])
-    out = ROOT / "benchmarks/results/routing_threshold.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"n_texts": len(X), "goal_precision": args.goal_precision,
-                               "goal_coverage": args.goal_coverage, "rows": rows}, indent=1), encoding="utf-8")
+    out = write_result("routing_threshold", {"n_texts": len(X), "goal_precision": args.goal_precision,
+                                             "goal_coverage": args.goal_coverage, "rows": rows}, echo=False)
     print(f"written {out}")
 
 

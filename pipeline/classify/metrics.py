@@ -34,7 +34,7 @@ def routing_curve(proba: np.ndarray, classes, y_true, tax: Taxonomy) -> list[dic
 
 
 def choose_threshold(curve: list[dict], target_precision: float = 0.97) -> float:
-    """Lowest threshold whose auto-routed precision reaches the target (chosen on validation data)."""
+    """Lowest threshold whose auto-routed precision reaches the target (on held-out predictions)."""
     for row in curve:
         if row["precision"] >= target_precision:
             return row["threshold"]

@@ -11,6 +11,7 @@ test split is touched once, at the end, for the reported metrics.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -132,9 +133,7 @@ def _train(prepared: Path, params: TrainParams, tax: Taxonomy, log) -> TrainResu
         calibration = f"{folds}-fold out-of-fold predictions of train + validation"
     else:
         y_cal, scores, calibration = yva, model.raw_scores(Xva), "validation split"
-    model.calibrate_scores(scores, y_cal)
-    cal_proba = model.proba_from_scores(scores)
-    threshold = choose_threshold(routing_curve(cal_proba, model.classes_, y_cal, tax), params.target_precision)
+    cal_proba, threshold = calibrate_and_pick_threshold(model, scores, y_cal, tax, params.target_precision)
     val_metrics = evaluate_proba(cal_proba, model.classes_, y_cal, tax, threshold=threshold)
     train_seconds = time.perf_counter() - t0
     test_proba = model.predict_proba(Xte)
@@ -162,12 +161,19 @@ def _train(prepared: Path, params: TrainParams, tax: Taxonomy, log) -> TrainResu
     return TrainResult(model, meta, val_metrics, test_metrics, baselines, test_proba, test)
 
 
+def calibrate_and_pick_threshold(model, scores: list[np.ndarray], y: list, tax: Taxonomy,
+                                 target_precision: float) -> tuple[np.ndarray, float]:
+    """Fit the model's temperatures on held-out raw scores; return the calibrated probabilities and
+    the lowest abstain threshold whose routing precision on them reaches ``target_precision``."""
+    model.calibrate_scores(scores, y)
+    proba = model.proba_from_scores(scores)
+    return proba, choose_threshold(routing_curve(proba, model.classes_, y, tax), target_precision)
+
+
 def _usable_folds(requested: int, labels: list) -> int:
     """Folds for out-of-fold calibration, fewer when a sub-area has too few texts; 0 = none."""
     if requested < 2:
         return 0
-    from collections import Counter
-
     smallest = min(Counter(labels).values())
     return min(requested, smallest) if smallest >= 2 else 0
 
