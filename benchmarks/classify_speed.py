@@ -9,13 +9,14 @@ benchmarks/results/classify_speed.json.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from _results import write_result  # noqa: E402
 
 from pipeline.classify.corpus import load_split  # noqa: E402
 from pipeline.classify.model import EmbeddingClassifier, LexicalClassifier  # noqa: E402
@@ -69,10 +70,7 @@ def main(argv=None) -> None:
         out[f"{kind}_embed_records_per_second"] = round(rate, 1)
         # The ensemble's cost is the embedding plus the lexical model.
         out[f"ensemble_{kind}_records_per_second"] = round(1 / (1 / rate + 1 / out["lexical_records_per_second"]), 1)
-    res = ROOT / "benchmarks/results"
-    res.mkdir(parents=True, exist_ok=True)
-    (res / "classify_speed.json").write_text(json.dumps(out, indent=2), encoding="utf-8")
-    print(json.dumps(out, indent=2))
+    write_result("classify_speed", out)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ batch's 46 submissions carry the sub-area a reviewer would give (`expected`).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -18,6 +17,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from _results import write_result  # noqa: E402
 
 from pipeline.classify.predict import weighted_proba  # noqa: E402
 from pipeline.classify.store import load_model  # noqa: E402
@@ -64,8 +65,7 @@ def main(argv=None) -> None:
         }
         print(f"{name:28s} {rows[name]}")
     out = {"model": meta.get("version"), "n": len(subs), "weightings": rows}
-    (ROOT / "benchmarks/results").mkdir(parents=True, exist_ok=True)
-    (ROOT / "benchmarks/results/field_weights.json").write_text(json.dumps(out, ensure_ascii=False, indent=2))
+    write_result("field_weights", out, echo=False)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import json
 import pstats
 import random
 import re
@@ -27,6 +26,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from _results import write_result  # noqa: E402
 
 from pipeline.config import load_settings  # noqa: E402
 from pipeline.forms_writer import FormStyle, write_form3, write_form4  # noqa: E402
@@ -129,10 +130,7 @@ def main(argv=None) -> None:
         "peak_rss_mb_main": round(peak_self), "peak_rss_mb_worker": round(peak_children),
         "time_share": shares, "build_seconds": round(build_s, 1),
     }
-    res = ROOT / "benchmarks" / "results"
-    res.mkdir(parents=True, exist_ok=True)
-    (res / "ingest_speed.json").write_text(json.dumps(out, ensure_ascii=False, indent=2), encoding="utf-8")
-    print(json.dumps(out, ensure_ascii=False, indent=2))
+    write_result("ingest_speed", out)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ Writes benchmarks/results/run_speed.json.
 from __future__ import annotations
 
 import argparse
-import json
 import resource
 import sys
 import tempfile
@@ -19,6 +18,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from _results import write_result  # noqa: E402
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from ingest_speed import build  # noqa: E402
@@ -46,10 +47,7 @@ def main(argv=None) -> None:
         "peak_rss_mb_ingest_worker": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
         "model": bundle.meta.get("model_version"), "embedder": settings.embedder.kind,
     }
-    res = ROOT / "benchmarks/results"
-    res.mkdir(parents=True, exist_ok=True)
-    (res / "run_speed.json").write_text(json.dumps(out, indent=2), encoding="utf-8")
-    print(json.dumps(out, indent=2))
+    write_result("run_speed", out)
 
 
 if __name__ == "__main__":

@@ -153,14 +153,7 @@ def rubric_from_dict(data: Any, *, source: str = "rubric", rules: dict[str, dict
     conditions = []
     for ci, c in enumerate(conds):
         place = f"conditions[{ci}]"
-        if not isinstance(c, dict):
-            raise fail(place, f"must be a mapping, got {c!r}")
-        extra = set(c) - _CONDITION_KEYS
-        if extra:
-            raise fail(f"{place}.{sorted(extra)[0]}", f"unknown key; allowed: {', '.join(sorted(_CONDITION_KEYS))}")
-        for key in ("id", "name", "weight", "indicators"):
-            if key not in c:
-                raise fail(f"{place}.{key}", "missing")
+        _check_mapping(c, place, _CONDITION_KEYS, ("id", "name", "weight", "indicators"), fail)
         cid = c["id"]
         if cid not in CONDITIONS:
             raise fail(f"{place}.id", f"unknown condition {cid!r}; the call's five are {', '.join(CONDITIONS)}")
@@ -176,14 +169,7 @@ def rubric_from_dict(data: Any, *, source: str = "rubric", rules: dict[str, dict
         indicators = []
         for ii, ind in enumerate(inds):
             iplace = f"{place}.indicators[{ii}]"
-            if not isinstance(ind, dict):
-                raise fail(iplace, f"must be a mapping, got {ind!r}")
-            extra = set(ind) - _INDICATOR_KEYS
-            if extra:
-                raise fail(f"{iplace}.{sorted(extra)[0]}", f"unknown key; allowed: {', '.join(sorted(_INDICATOR_KEYS))}")
-            for key in ("id", "name", "weight", "rule"):
-                if key not in ind:
-                    raise fail(f"{iplace}.{key}", "missing")
+            _check_mapping(ind, iplace, _INDICATOR_KEYS, ("id", "name", "weight", "rule"), fail)
             iid = ind["id"]
             if not isinstance(iid, str) or not _ID.match(iid):
                 raise fail(f"{iplace}.id", f"must be a lower-case identifier like ai_core_tech, got {iid!r}")
@@ -210,6 +196,18 @@ def rubric_from_dict(data: Any, *, source: str = "rubric", rules: dict[str, dict
                   flags=_numbers(data.get("flags"), FLAG_DEFAULTS, "flags", fail),
                   description=str(data.get("description") or ""),
                   provenance=dict(data.get("provenance") or {}), path=source)
+
+
+def _check_mapping(obj: Any, place: str, allowed: frozenset[str] | set[str], required: tuple[str, ...], fail) -> None:
+    """A mapping with only ``allowed`` keys and every ``required`` one (a condition or an indicator)."""
+    if not isinstance(obj, dict):
+        raise fail(place, f"must be a mapping, got {obj!r}")
+    extra = set(obj) - allowed
+    if extra:
+        raise fail(f"{place}.{sorted(extra)[0]}", f"unknown key; allowed: {', '.join(sorted(allowed))}")
+    for key in required:
+        if key not in obj:
+            raise fail(f"{place}.{key}", "missing")
 
 
 def _weight(value: Any, place: str, fail) -> float:

@@ -98,6 +98,12 @@ def require_commission(viewer: Viewer) -> None:
         raise Forbidden("只有发改委工作人员可以进行此操作")
 
 
+def require_overview(viewer: Viewer) -> None:
+    """The round-wide views (progress, routing, rankings across units) are for the commission and observers."""
+    if not viewer.sees_all:
+        raise Forbidden("只有发改委工作人员和观察员可以查看")
+
+
 def require_open(rnd: Round) -> None:
     if rnd.status != "open":
         raise Conflict("本轮评审已定稿，不能再修改")

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, Stric
 from sqlalchemy.orm import Session
 
 from . import service
-from .access import queue_unit, Forbidden, Viewer, can_see_rankings, require_view
+from .access import queue_unit, Forbidden, Viewer, can_see_rankings, require_overview, require_view
 from .app import SESSION_COOKIE, client_addr, current_viewer, get_db, writer
 from .audit import entries
 from .auth import LoginFailed, LoginThrottled, authenticate, close_session, open_session
@@ -161,14 +161,9 @@ def api_override(request: Request, sid: str, body: OverrideBody, viewer: Viewer 
     return {"override": row.override}
 
 
-def _require_overview(viewer: Viewer) -> None:
-    if not viewer.sees_all:
-        raise Forbidden("只有发改委工作人员和观察员可以查看")
-
-
 @router.get("/progress")
 def api_progress(request: Request, viewer: Viewer = Depends(current_viewer), db: Session = Depends(get_db)):
-    _require_overview(viewer)
+    require_overview(viewer)
     data = load_round(db, service.get_round(db, request.app.state.round_id))
     return {"units": [p.__dict__ | {"share": p.share} for p in progress(data.rows, data.reviews, data.users,
                                                                           request.app.state.tax)]}
@@ -200,7 +195,7 @@ def api_cutoff(request: Request, body: CutoffBody, viewer: Viewer = Depends(writ
 
 @router.get("/disagreements")
 def api_disagreements(request: Request, viewer: Viewer = Depends(current_viewer), db: Session = Depends(get_db)):
-    _require_overview(viewer)
+    require_overview(viewer)
     settings = request.app.state.settings
     data = load_round(db, service.get_round(db, request.app.state.round_id))
     hits = disagreements(data.standings(request.app.state.tax), settings.disagreement_points,
@@ -211,7 +206,7 @@ def api_disagreements(request: Request, viewer: Viewer = Depends(current_viewer)
 @router.get("/audit")
 def api_audit(request: Request, page: int = Query(1, ge=1, le=100000), viewer: Viewer = Depends(current_viewer),
               db: Session = Depends(get_db)):
-    _require_overview(viewer)
+    require_overview(viewer)
     size = request.app.state.settings.page_size
     return {"items": [{"at": e.at.isoformat(), "user": e.user_name, "role": e.role, "action": e.action,
                        "object_type": e.object_type, "object_id": e.object_id, "before": e.before, "after": e.after}

@@ -9,7 +9,8 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from . import service
-from .access import queue_unit, Conflict, Forbidden, Invalid, NotFound, Viewer, can_see_rankings, require_view
+from .access import (queue_unit, Conflict, Forbidden, Invalid, NotFound, Viewer, can_see_rankings,
+                     require_overview, require_view)
 from .app import (CSRF_FIELD, LOGIN_COOKIE, SECURITY_HEADERS, SESSION_COOKIE, client_addr, current_viewer, get_db,
                   new_login_token, writer)
 from .audit import entries
@@ -203,14 +204,9 @@ def post_override(request: Request, sid: str, value: str = Form("", max_length=2
 # --- the commission's views ----------------------------------------------------------------
 
 
-def _require_overview(viewer: Viewer) -> None:
-    if not viewer.sees_all:
-        raise Forbidden("只有发改委工作人员和观察员可以查看")
-
-
 @router.get("/commission")
 def commission(request: Request, viewer: Viewer = Depends(current_viewer), db: Session = Depends(get_db)):
-    _require_overview(viewer)
+    require_overview(viewer)
     tax = request.app.state.tax
     data = load_round(db, service.get_round(db, request.app.state.round_id))
     units = progress(data.rows, data.reviews, data.users, tax)
@@ -220,7 +216,7 @@ def commission(request: Request, viewer: Viewer = Depends(current_viewer), db: S
 
 @router.get("/commission/routing")
 def routing(request: Request, viewer: Viewer = Depends(current_viewer), db: Session = Depends(get_db)):
-    _require_overview(viewer)
+    require_overview(viewer)
     tax = request.app.state.tax
     data = load_round(db, service.get_round(db, request.app.state.round_id))
     waiting = [row_summary(r, tax) for r in data.rows if r.route_status in ("pending", "returned")]
@@ -255,7 +251,7 @@ def post_cutoff(request: Request, cutoff: str = Form("", max_length=20), viewer:
 
 @router.get("/commission/disagreements")
 def disagreement_page(request: Request, viewer: Viewer = Depends(current_viewer), db: Session = Depends(get_db)):
-    _require_overview(viewer)
+    require_overview(viewer)
     tax = request.app.state.tax
     settings = request.app.state.settings
     data = load_round(db, service.get_round(db, request.app.state.round_id))
@@ -267,7 +263,7 @@ def disagreement_page(request: Request, viewer: Viewer = Depends(current_viewer)
 @router.get("/commission/audit")
 def audit_page(request: Request, page: int = Query(1, ge=1, le=100000), viewer: Viewer = Depends(current_viewer),
                db: Session = Depends(get_db)):
-    _require_overview(viewer)
+    require_overview(viewer)
     size = request.app.state.settings.page_size
     items = entries(db, request.app.state.round_id, limit=size, offset=(page - 1) * size)
     return render(request, "audit.html", viewer, items=items, page=page, more=len(items) == size)
@@ -282,7 +278,7 @@ def post_finalize(request: Request, confirm: str = Form("", max_length=100), vie
 
 @router.get("/exports/{name}")
 def export(request: Request, name: str, viewer: Viewer = Depends(current_viewer), db: Session = Depends(get_db)):
-    _require_overview(viewer)
+    require_overview(viewer)
     kind, _, fmt = name.partition(".")
     rnd = service.get_round(db, request.app.state.round_id)
     try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from contextlib import contextmanager
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -23,6 +24,26 @@ from .models import DECISIONS, OVERRIDES, RETURN_DECISION, Comment, Review, Roun
 from .rubric import ScoringForm
 
 MAX_COMMENT = 5000
+
+
+def _begin_on_submission(db: Session, viewer: Viewer, round_id: str, submission_id: str) -> tuple[Round, SubmissionRow]:
+    """Start a write; the round and a submission the viewer may see (else NotFound/Forbidden)."""
+    begin_write(db)
+    rnd = get_round(db, round_id)
+    row = get_submission(db, round_id, submission_id)
+    require_view(viewer, row)
+    return rnd, row
+
+
+@contextmanager
+def _commit_or_conflict(db: Session, message: str, errors: tuple[type[Exception], ...] = (StaleDataError, IntegrityError)):
+    """Commit what the block wrote; a concurrent change (optimistic version check) becomes a Conflict."""
+    try:
+        yield
+        db.commit()
+    except errors:
+        db.rollback()
+        raise Conflict(message) from None
 
 
 def get_round(db: Session, round_id: str) -> Round:
@@ -101,10 +122,7 @@ def save_review(db: Session, viewer: Viewer, round_id: str, submission_id: str, 
     if action not in ("draft", "submit"):
         raise Invalid(f"操作必须是 draft 或 submit，收到 {str(action)[:20]!r}")
     expected = _version(version)
-    begin_write(db)
-    rnd = get_round(db, round_id)
-    row = get_submission(db, round_id, submission_id)
-    require_view(viewer, row)
+    rnd, row = _begin_on_submission(db, viewer, round_id, submission_id)
     if not viewer.is_reviewer:
         raise Forbidden("只有部门评审人可以评分")
     require_open(rnd)
@@ -143,7 +161,7 @@ def save_review(db: Session, viewer: Viewer, round_id: str, submission_id: str, 
     review.status = "submitted" if action == "submit" else "draft"
     review.updated_at = now
     review.submitted_at = now if action == "submit" else None
-    try:
+    with _commit_or_conflict(db, "该评分刚被另一次保存修改，请刷新后再保存"):
         db.flush()
         record(db, viewer.actor(), f"review_{action}", round_id, "submission", row.submission_id, before,
                _review_state(review))
@@ -153,19 +171,12 @@ def save_review(db: Session, viewer: Viewer, round_id: str, submission_id: str, 
             db.flush()
             record(db, viewer.actor(), "sub_area", round_id, "submission", row.submission_id, before_route,
                    _route_state(row))
-        db.commit()
-    except (StaleDataError, IntegrityError):
-        db.rollback()
-        raise Conflict("该评分刚被另一次保存修改，请刷新后再保存") from None
     return review
 
 
 def return_submission(db: Session, viewer: Viewer, round_id: str, submission_id: str, reason: object) -> SubmissionRow:
     """A department says "not ours": the submission goes back to the commission for rerouting."""
-    begin_write(db)
-    rnd = get_round(db, round_id)
-    row = get_submission(db, round_id, submission_id)
-    require_view(viewer, row)
+    rnd, row = _begin_on_submission(db, viewer, round_id, submission_id)
     if not viewer.is_reviewer:
         raise Forbidden("只有部门评审人可以退回本单位的申报")
     require_open(rnd)
@@ -181,13 +192,9 @@ def return_submission(db: Session, viewer: Viewer, round_id: str, submission_id:
         db.add(review)
     review.status, review.decision, review.comment = "returned", RETURN_DECISION, reason
     review.updated_at, review.submitted_at = now, now
-    try:
+    with _commit_or_conflict(db, "该申报刚被他人修改，请刷新后再试"):
         db.flush()
         record(db, viewer.actor(), "return", round_id, "submission", row.submission_id, before, _route_state(row))
-        db.commit()
-    except (StaleDataError, IntegrityError):
-        db.rollback()
-        raise Conflict("该申报刚被他人修改，请刷新后再试") from None
     return row
 
 
@@ -223,21 +230,14 @@ def route_submission(db: Session, viewer: Viewer, round_id: str, submission_id: 
     if sub_area != row.sub_area or row.sub_area_source != "commission":
         row.sub_area, row.sub_area_source = sub_area, "commission"
     row.updated_at = utcnow()
-    try:
+    with _commit_or_conflict(db, "该申报的分办刚被他人修改，请刷新后再试", errors=(StaleDataError,)):
         db.flush()
         record(db, viewer.actor(), "route", round_id, "submission", row.submission_id, before, _route_state(row))
-        db.commit()
-    except StaleDataError:
-        db.rollback()
-        raise Conflict("该申报的分办刚被他人修改，请刷新后再试") from None
     return row
 
 
 def add_comment(db: Session, viewer: Viewer, round_id: str, submission_id: str, body: object) -> Comment:
-    begin_write(db)
-    rnd = get_round(db, round_id)
-    row = get_submission(db, round_id, submission_id)
-    require_view(viewer, row)
+    rnd, row = _begin_on_submission(db, viewer, round_id, submission_id)
     if not viewer.is_commission and not viewer.is_reviewer:
         raise Forbidden("观察员不能发表意见")
     require_open(rnd)
