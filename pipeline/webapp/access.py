@@ -75,6 +75,11 @@ def can_see_rankings(viewer: Viewer, rnd: Round) -> bool:
     return viewer.sees_all or rnd.status == "finalized"
 
 
+def require_rankings(viewer: Viewer, rnd: Round) -> None:
+    if not can_see_rankings(viewer, rnd):
+        raise Forbidden("各部门评分汇总在本轮定稿前只对发改委工作人员和观察员开放")
+
+
 def require_view(viewer: Viewer, row: SubmissionRow) -> None:
     if not can_view(viewer, row):
         raise Forbidden("无权查看该申报：它不在本单位的评审队列中")

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, Stric
 from sqlalchemy.orm import Session
 
 from . import service
-from .access import queue_unit, Forbidden, Viewer, can_see_rankings, require_overview, require_view
+from .access import queue_unit, Viewer, require_overview, require_rankings, require_view
 from .app import SESSION_COOKIE, client_addr, current_viewer, get_db, writer
 from .audit import entries
 from .auth import LoginFailed, LoginThrottled, authenticate, close_session, open_session
@@ -180,8 +180,7 @@ def _standing(st: Standing) -> dict:
 def api_ranking(request: Request, by: str = Query("sub_area", pattern="^(sub_area|domain)$"),
                 viewer: Viewer = Depends(current_viewer), db: Session = Depends(get_db)):
     rnd = service.get_round(db, request.app.state.round_id)
-    if not can_see_rankings(viewer, rnd):
-        raise Forbidden("各部门评分汇总在本轮定稿前只对发改委工作人员和观察员开放")
+    require_rankings(viewer, rnd)
     groups = rank_categories(load_round(db, rnd).standings(request.app.state.tax), by)
     return {"by": by, "cutoff": rnd.cutoff, "status": rnd.status,
             "categories": {k or "": [_standing(st) for st in v] for k, v in groups.items()}}

@@ -9,8 +9,8 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from . import service
-from .access import (queue_unit, Conflict, Forbidden, Invalid, NotFound, Viewer, can_see_rankings,
-                     require_overview, require_view)
+from .access import (queue_unit, Conflict, Invalid, NotFound, Viewer, require_overview, require_rankings,
+                     require_view)
 from .app import (CSRF_FIELD, LOGIN_COOKIE, SECURITY_HEADERS, SESSION_COOKIE, client_addr, current_viewer, get_db,
                   new_login_token, writer)
 from .audit import entries
@@ -228,8 +228,7 @@ def routing(request: Request, viewer: Viewer = Depends(current_viewer), db: Sess
 def ranking(request: Request, by: str = Query("sub_area", pattern="^(sub_area|domain)$"),
             viewer: Viewer = Depends(current_viewer), db: Session = Depends(get_db)):
     rnd = service.get_round(db, request.app.state.round_id)
-    if not can_see_rankings(viewer, rnd):
-        raise Forbidden("各部门评分汇总在本轮定稿前只对发改委工作人员和观察员开放")
+    require_rankings(viewer, rnd)
     tax = request.app.state.tax
     data = load_round(db, rnd)
     groups = rank_categories(data.standings(tax), by)
